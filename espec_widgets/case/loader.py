@@ -1,0 +1,347 @@
+"""Load case files: parse YAML with positions, upgrade, validate, and report every problem at file:line."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .crossref import check_references
+from .errors import CaseFileError, Problem
+from .schema import Case
+from .versions import VersionError, upgrade
+
+MAX_CASE_BYTES = 2_000_000
+
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Library:
+    """Every case and guide found under a data directory."""
+
+    cases: tuple[Case, ...]
+    sources: dict[str, Path]
+    guides: dict[str, Path]
+
+
+def _yaml() -> YAML:
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def _position(root: Any, loc: Loc) -> tuple[int, int, Loc]:
+    """Line and column (1-based) of the deepest node of loc that exists in the YAML tree."""
+    line, col = 1, 1
+    node = root
+    matched: list[str | int] = []
+    for key in loc:
+        if isinstance(node, CommentedMap) and key in node:
+            kline, kcol = node.lc.key(key)
+            line, col = kline + 1, kcol + 1
+            node = node[key]
+        elif isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            iline, icol = node.lc.item(key)
+            line, col = iline + 1, icol + 1
+            node = node[key]
+        elif isinstance(node, CommentedMap | CommentedSeq) and isinstance(key, str):
+            # A discriminator tag from pydantic (e.g. 'multiple_choice'): not a key in the file.
+            continue
+        else:
+            break
+        matched.append(key)
+    return line, col, tuple(matched)
+
+
+def _field_path(loc: Loc) -> str:
+    out = ""
+    for key in loc:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
+
+
+def _model_fields(root_model: type, loc: Loc) -> list[str]:
+    """Field names allowed at the parent of loc, for 'did you mean' hints."""
+    from pydantic import BaseModel
+
+    model: Any = root_model
+    for key in loc[:-1]:
+        if isinstance(key, int):
+            continue
+        fields = getattr(model, "model_fields", {})
+        if key in fields:
+            model = _inner_model(fields[key].annotation, key)
+        elif hasattr(model, "__args__"):
+            continue
+        else:
+            tagged = _by_tag(model, key)
+            if tagged is None:
+                return []
+            model = tagged
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any, key: str) -> Any:
+    from typing import get_args
+
+    from pydantic import BaseModel
+
+    stack = [annotation]
+    found: list[Any] = []
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            found.append(a)
+        stack.extend(get_args(a))
+    if len(found) == 1:
+        return found[0]
+    return tuple(found) if found else None
+
+
+def _by_tag(models: Any, tag: str) -> Any:
+    if isinstance(models, tuple):
+        for m in models:
+            field = m.model_fields.get("type")
+            if field is not None and tag in getattr(field.annotation, "__args__", ()):
+                return m
+    return None
+
+
+def _hint_for(error: dict[str, Any], loc: Loc) -> tuple[str, str]:
+    """A message and a hint for one pydantic error."""
+    kind = error["type"]
+    name = loc[-1] if loc else ""
+    if kind == "missing":
+        return f"required field '{name}' is missing", f"add '{name}:' here"
+    if kind == "extra_forbidden":
+        allowed = _model_fields(Case, loc)
+        close = difflib.get_close_matches(str(name), allowed, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else ""
+        if allowed:
+            hint = (hint + " " if hint else "") + "allowed here: " + ", ".join(allowed)
+        return f"unknown field '{name}'", hint
+    if kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(", ")]
+        given = str(error.get("input", ""))
+        close = difflib.get_close_matches(given, choices, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else f"use one of: {expected}"
+        return f"'{given}' is not an allowed value", hint
+    if kind == "literal_error":
+        expected = error.get("ctx", {}).get("expected", "")
+        if name == "schema_version":
+            return "unsupported schema_version", f"expected {expected}"
+        return f"'{error.get('input')}' is not allowed here", f"expected {expected}"
+    if kind == "union_tag_invalid":
+        ctx = error.get("ctx", {})
+        return (
+            f"unknown activity type '{ctx.get('tag')}'",
+            f"use one of: {ctx.get('expected_tags')}",
+        )
+    if kind == "union_tag_not_found":
+        return "this activity has no 'type'", "add 'type: multiple_choice' or 'type: reflection'"
+    if kind == "string_pattern_mismatch":
+        return (
+            f"'{error.get('input')}' is not a valid id",
+            "use lower-case letters, digits and single hyphens, e.g. 'family-meeting-1'",
+        )
+    if kind in {"string_type", "int_type", "int_parsing", "bool_type", "bool_parsing", "list_type"}:
+        wanted = {
+            "string_type": "text",
+            "int_type": "a whole number",
+            "int_parsing": "a whole number",
+            "bool_type": "true or false",
+            "bool_parsing": "true or false",
+            "list_type": "a list (lines starting with '- ')",
+        }[kind]
+        got = type(error.get("input")).__name__
+        got = {"CommentedMap": "a mapping", "CommentedSeq": "a list", "NoneType": "nothing"}.get(
+            got, got
+        )
+        return f"expected {wanted}, found {got}", ""
+    if kind == "model_type":
+        return "expected a mapping of fields (key: value lines)", ""
+    if kind == "string_too_short":
+        return "this text is empty", "write the text, or remove the field if it is optional"
+    if kind == "too_short":
+        return error["msg"].replace("List", "the list"), "add at least one item"
+    if kind in {"url_parsing", "url_scheme", "url_type"}:
+        return f"'{error.get('input')}' is not a web address", "write the full address, https://…"
+    if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
+        ctx = error.get("ctx", {})
+        bound = next(iter(ctx.values()), "")
+        word = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
+        return f"{error.get('input')} is out of range: it must be {word} {bound}", ""
+    if kind in {"too_long", "string_too_long"}:
+        return "this is too long: " + error["msg"].lower(), "shorten it"
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"])), ""
+    return error["msg"], ""
+
+
+def _problems_from_validation(exc: ValidationError, root: Any, path: Path) -> list[Problem]:
+    problems = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(error["loc"])
+        if error["type"] == "union_tag_invalid":
+            loc += ("type",)
+        line, col, matched = _position(root, loc)
+        message, hint = _hint_for(error, loc)
+        # Keep the full path for fields that are missing (they have no position of their own).
+        shown = loc if error["type"] in {"missing", "extra_forbidden"} else (matched or loc)
+        problems.append(Problem(path, line, col, _field_path(shown), message, hint))
+    return problems
+
+
+def parse_case(path: Path, *, known_guides: Iterable[str] | None = None) -> Case:
+    """Load one case file, raising CaseFileError with every problem found in it."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CaseFileError(
+            [Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")]
+        ) from None
+    if len(raw) > MAX_CASE_BYTES:
+        raise CaseFileError(
+            [Problem(path, 1, 1, "", f"file is larger than {MAX_CASE_BYTES // 1_000_000} MB")]
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CaseFileError(
+            [Problem(path, line, 1, "", "the file is not UTF-8 text", "save it as UTF-8")]
+        ) from None
+    try:
+        root = _yaml().load(text)
+    except DuplicateKeyError as exc:
+        mark = exc.problem_mark
+        key = str(exc.problem).split('"')[1] if '"' in str(exc.problem) else ""
+        raise CaseFileError(
+            [
+                Problem(
+                    path,
+                    mark.line + 1 if mark else 1,
+                    mark.column + 1 if mark else 1,
+                    key,
+                    f"the key '{key}' appears twice in the same mapping",
+                    "keep one of them",
+                )
+            ]
+        ) from None
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        raise CaseFileError(
+            [
+                Problem(
+                    path,
+                    mark.line + 1 if mark else 1,
+                    mark.column + 1 if mark else 1,
+                    "",
+                    f"this is not valid YAML: {message}",
+                    "check the indentation and that text containing ': ' or '#' is quoted",
+                )
+            ]
+        ) from None
+    except YAMLError as exc:
+        raise CaseFileError([Problem(path, 1, 1, "", f"this is not valid YAML: {exc}")]) from None
+    if not isinstance(root, CommentedMap):
+        raise CaseFileError(
+            [Problem(path, 1, 1, "", "a case file is a mapping of fields (key: value lines)")]
+        )
+    try:
+        data = upgrade(dict(root))
+    except VersionError as exc:
+        line, col, _ = _position(root, ("schema_version",))
+        raise CaseFileError([Problem(path, line, col, "schema_version", str(exc))]) from None
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseFileError(_problems_from_validation(exc, root, path)) from None
+    problems = [
+        Problem(path, *_position(root, loc)[:2], _field_path(loc), message, hint)
+        for loc, message, hint in check_references(case, known_guides=known_guides)
+    ]
+    if path.stem != case.id:
+        line, col, _ = _position(root, ("id",))
+        problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                "id",
+                f"the id '{case.id}' does not match the file name '{path.name}'",
+                f"rename the file to '{case.id}.yaml' or change the id",
+            )
+        )
+    if problems:
+        raise CaseFileError(problems)
+    return case
+
+
+def case_files(paths: Sequence[Path]) -> list[Path]:
+    """The case files named by paths (files or folders), sorted."""
+    found: set[Path] = set()
+    for p in paths:
+        if p.is_dir():
+            found.update(q for q in p.rglob("*.yaml") if not q.name.startswith("."))
+            found.update(q for q in p.rglob("*.yml") if not q.name.startswith("."))
+        else:
+            found.add(p)
+    return sorted(found)
+
+
+def guide_ids(guides_dir: Path) -> dict[str, Path]:
+    return {p.stem: p for p in sorted(guides_dir.glob("*.md"))} if guides_dir.is_dir() else {}
+
+
+def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Library:
+    """Load every case under data_dir (or only paths), raising CaseFileError with all problems."""
+    guides = guide_ids(data_dir / "guides")
+    files = case_files(paths if paths else [data_dir / "cases"])
+    problems: list[Problem] = []
+    cases: list[Case] = []
+    sources: dict[str, Path] = {}
+    for path in files:
+        if path.suffix not in {".yaml", ".yml"}:
+            problems.append(Problem(path, 1, 1, "", "case files end in .yaml"))
+            continue
+        try:
+            case = parse_case(path, known_guides=guides)
+        except CaseFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        if case.id in sources:
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    1,
+                    "id",
+                    f"duplicate case id '{case.id}': also used by {sources[case.id]}",
+                    "every case needs its own id",
+                )
+            )
+            continue
+        cases.append(case)
+        sources[case.id] = path
+    if problems:
+        raise CaseFileError(problems)
+    return Library(cases=tuple(cases), sources=sources, guides=guides)

@@ -1,0 +1,353 @@
+"""The case file format, version 1: typed models an educator's YAML is validated against."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+"""The version this code writes and reads natively; older files are upgraded in memory."""
+
+
+class Domain(StrEnum):
+    """The eight domains of the NCP Clinical Practice Guidelines (4th ed.), by their exact names."""
+
+    STRUCTURE = "Structure and Processes of Care"
+    PHYSICAL = "Physical Aspects of Care"
+    PSYCHOLOGICAL = "Psychological and Psychiatric Aspects of Care"
+    SOCIAL = "Social Aspects of Care"
+    SPIRITUAL = "Spiritual, Religious, and Existential Aspects of Care"
+    CULTURAL = "Cultural Aspects of Care"
+    END_OF_LIFE = "Care of the Patient Nearing the End of Life"
+    ETHICAL = "Ethical and Legal Aspects of Care"
+
+
+class Part(StrEnum):
+    """The four parts of the program."""
+
+    I = "I"  # noqa: E741
+    II = "II"
+    III = "III"
+    IV = "IV"
+
+    @property
+    def slug(self) -> str:
+        return {"I": "part-1", "II": "part-2", "III": "part-3", "IV": "part-4"}[self.value]
+
+
+class CECategory(StrEnum):
+    """The CE categories the Part I hours are split into."""
+
+    CLINICAL = "clinical"
+    PAIN_SYMPTOM = "pain and symptom management"
+    CROSS_CULTURAL = "cross-cultural"
+    ETHICS = "ethics"
+
+
+class Skill(StrEnum):
+    """Skills a case or activity practises (the guide's highest-impact skills first)."""
+
+    ASSESSMENT = "biopsychosocial-spiritual assessment"
+    ACP = "advance care planning"
+    FAMILY_MEETINGS = "family meetings"
+    INTERPROFESSIONAL = "interprofessional communication"
+    PROFESSIONAL_DEVELOPMENT = "professional development"
+    RESPONDING_TO_EMOTION = "responding to emotion"
+    SERIOUS_NEWS = "breaking serious news"
+    SERIOUS_ILLNESS_CONVERSATION = "serious illness conversation"
+    GOALS_OF_CARE = "goals of care"
+    SPIRITUAL_ASSESSMENT = "spiritual assessment"
+    CULTURAL_HUMILITY = "cultural humility"
+    INTERPRETERS = "working with interpreters"
+    SCREENING = "screening"
+    SOCIAL_NEEDS = "social needs and SDOH"
+    CAREGIVER_SUPPORT = "caregiver support"
+    GRIEF = "grief and bereavement"
+    CAPACITY_ETHICS = "capacity and ethics"
+    CARE_COORDINATION = "care coordination"
+    END_OF_LIFE_PREPARATION = "preparing for the last days"
+    ADVOCACY = "advocacy"
+    LEADERSHIP = "leadership"
+    SELF_AWARENESS = "self-awareness"
+
+
+class NASWStandard(StrEnum):
+    """NASW Standards for Social Work Practice in Palliative and End of Life Care."""
+
+    ETHICS = "Ethics and Values"
+    KNOWLEDGE = "Knowledge"
+    ASSESSMENT = "Assessment"
+    INTERVENTION = "Intervention/Treatment Planning"
+    SELF_AWARENESS = "Attitude/Self-Awareness"
+    ADVOCACY = "Empowerment and Advocacy"
+    DOCUMENTATION = "Documentation"
+    TEAMWORK = "Interdisciplinary Teamwork"
+    CULTURAL = "Cultural Competence"
+    CONTINUING_EDUCATION = "Continuing Education"
+    LEADERSHIP = "Supervision, Leadership, and Training"
+
+
+class SettingType(StrEnum):
+    HOSPITAL = "hospital"
+    ICU = "ICU"
+    EMERGENCY = "emergency department"
+    HOSPICE = "hospice"
+    NURSING_HOME = "nursing home"
+    OUTPATIENT_ONCOLOGY = "outpatient oncology"
+    HOME_HEALTH = "home health"
+    COMMUNITY_PALLIATIVE = "community palliative care"
+    PAEDIATRICS = "paediatrics"
+    NICU = "NICU"
+    CLINIC = "clinic"
+    VIRTUAL = "virtual"
+
+
+class Trajectory(StrEnum):
+    CANCER = "cancer"
+    HEART_FAILURE = "heart failure"
+    COPD = "COPD"
+    DEMENTIA = "dementia"
+    ALS = "ALS"
+    DIALYSIS_WITHDRAWAL = "dialysis withdrawal"
+    STROKE = "stroke"
+    ICU_SEPSIS = "ICU sepsis"
+    SUDDEN_DEATH = "sudden death"
+    PAEDIATRIC_LIFE_LIMITING = "paediatric life-limiting condition"
+    NOT_APPLICABLE = "not applicable"
+
+
+class PersonKind(StrEnum):
+    PATIENT = "patient"
+    FAMILY = "family"
+    CHOSEN_FAMILY = "chosen family"
+    FRIEND = "friend"
+    TEAM = "team"
+    INTERPRETER = "interpreter"
+    GUARDIAN = "guardian"
+    OTHER = "other"
+
+
+# Measurable verbs for objectives (Bloom-style). Vague verbs get a specific hint instead.
+VAGUE_VERBS = frozenset({"understand", "know", "appreciate", "learn", "be", "become", "realize"})
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", min_length=2, max_length=60),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class _Model(BaseModel):
+    """Strict base: unknown keys are errors, so typos are caught."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+def _measurable(text: str) -> str:
+    words = re.split(r"\W+", text.strip().lower())
+    first = words[1] if words[0] == "to" and len(words) > 1 else words[0]
+    if any(first == v or (first.startswith(v) and v not in {"be", "know"}) for v in VAGUE_VERBS):
+        raise ValueError(
+            f"objective starts with '{first}', which cannot be measured; "
+            "start with a verb a learner can be observed doing (identify, apply, plan, demonstrate …)"
+        )
+    return text
+
+
+class Objective(_Model):
+    text: Annotated[Text, AfterValidator(_measurable)]
+    domain: Domain
+    skill: Skill
+
+
+class Setting(_Model):
+    type: SettingType
+    description: Text
+
+
+class Jurisdiction(_Model):
+    name: ShortText
+    fictional: bool = True
+    rules: Text = Field(description="The rules of this jurisdiction that the case relies on.")
+
+
+class Person(_Model):
+    id: Slug
+    name: ShortText
+    kind: PersonKind
+    relationship: ShortText | None = Field(
+        default=None, description="Relationship to the patient, or the team role."
+    )
+    age: Annotated[int, Field(ge=0, le=120)] | None = None
+    pronouns: ShortText | None = None
+    description: Text | None = None
+    legal_surrogate: bool = False
+
+    @model_validator(mode="after")
+    def _relationship_for_non_patients(self) -> Person:
+        if self.kind is not PersonKind.PATIENT and self.relationship is None:
+            raise ValueError(
+                "'relationship' is required for everyone but the patient "
+                "(for example 'daughter', 'partner', 'ICU attending physician')"
+            )
+        return self
+
+
+class Line(_Model):
+    speaker: Slug = Field(description="The id of a person in 'people'.")
+    text: Text
+    direction: ShortText | None = Field(
+        default=None, description="A stage direction, e.g. 'quietly'."
+    )
+
+
+class Media(_Model):
+    kind: Literal["video", "audio"]
+    src: ShortText
+    captions: ShortText = Field(description="A WebVTT captions file beside the media.")
+    title: ShortText
+
+
+class Scene(_Model):
+    id: Slug
+    title: ShortText
+    narrative: Text | None = None
+    transcript: list[Line] = Field(default_factory=list)
+    media: Media | None = None
+    activities: list[Slug] = Field(
+        default_factory=list, description="Ids of activities that follow this scene, in order."
+    )
+
+
+class _Activity(_Model):
+    id: Slug
+    title: ShortText
+    prompt: Text
+    domains: Annotated[list[Domain], Field(min_length=1)]
+    skills: Annotated[list[Skill], Field(min_length=1)]
+    framework: ShortText | None = None
+
+
+class Option(_Model):
+    text: Text
+    correct: bool = False
+    feedback: Text = Field(
+        description="Why this option is or is not the best; shown after answering."
+    )
+
+
+class MultipleChoice(_Activity):
+    type: Literal["multiple_choice"]
+    multiple: bool = Field(default=False, description="True: select all that apply.")
+    options: Annotated[list[Option], Field(min_length=2, max_length=8)]
+
+    @model_validator(mode="after")
+    def _answer_key(self) -> MultipleChoice:
+        correct = sum(o.correct for o in self.options)
+        if correct == 0:
+            raise ValueError("no option is marked 'correct: true'; mark the best answer")
+        if not self.multiple and correct > 1:
+            raise ValueError(
+                f"{correct} options are marked correct but 'multiple' is false; "
+                "mark one, or set 'multiple: true' for a select-all-that-apply question"
+            )
+        texts = [o.text for o in self.options]
+        if len(set(texts)) != len(texts):
+            raise ValueError("two options have the same text")
+        return self
+
+
+class Reflection(_Activity):
+    type: Literal["reflection"]
+    max_words: Annotated[int, Field(ge=50, le=2000)] = 600
+
+
+Activity = Annotated[MultipleChoice | Reflection, Field(discriminator="type")]
+
+
+class Resource(_Model):
+    title: ShortText
+    url: HttpUrl
+    note: ShortText | None = None
+
+
+class Reviewer(_Model):
+    name: ShortText
+    credential: ShortText = Field(description="e.g. LCSW, APHSW-C")
+
+
+class Review(_Model):
+    status: Literal["awaiting review", "reviewed"]
+    reviewers: list[Reviewer] = Field(default_factory=list)
+    date: dt.date | None = None
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _truthful(self) -> Review:
+        if self.status == "reviewed" and (not self.reviewers or self.date is None):
+            raise ValueError(
+                "a 'reviewed' case names its reviewers (name, credential) and the date"
+            )
+        if self.status == "awaiting review" and self.reviewers:
+            raise ValueError("a case 'awaiting review' lists no reviewers yet")
+        return self
+
+
+class Case(_Model):
+    schema_version: Literal[1]
+    id: Slug
+    title: ShortText
+    part: Part
+    main_domain: Domain
+    domains: Annotated[list[Domain], Field(min_length=1)]
+    ce_category: CECategory
+    skills: Annotated[list[Skill], Field(min_length=1)]
+    nasw_standards: list[NASWStandard] = Field(default_factory=list)
+    trajectory: Trajectory
+    summary: Text
+    objectives: Annotated[list[Objective], Field(min_length=1)]
+    setting: Setting
+    jurisdiction: Jurisdiction | None = None
+    people: Annotated[list[Person], Field(min_length=1)]
+    content_note: Text | None = None
+    estimated_minutes: Annotated[int, Field(ge=1, le=600)]
+    scenes: Annotated[list[Scene], Field(min_length=1)]
+    activities: list[Activity] = Field(default_factory=list)
+    debrief: Text
+    resources: list[Resource] = Field(default_factory=list)
+    guides: list[Slug] = Field(default_factory=list)
+    review: Review
+
+    def activity(self, activity_id: str) -> MultipleChoice | Reflection:
+        for activity in self.activities:
+            if activity.id == activity_id:
+                return activity
+        raise KeyError(f"case '{self.id}' has no activity '{activity_id}'")
+
+    def person(self, person_id: str) -> Person:
+        for person in self.people:
+            if person.id == person_id:
+                return person
+        raise KeyError(f"case '{self.id}' has no person '{person_id}'")
+
+    @property
+    def patient(self) -> Person:
+        return next(p for p in self.people if p.kind is PersonKind.PATIENT)
+
+    @property
+    def ordered_activities(self) -> list[MultipleChoice | Reflection]:
+        """Activities in the order the learner meets them, scene by scene."""
+        return [self.activity(a) for scene in self.scenes for a in scene.activities]

@@ -1,0 +1,31 @@
+"""Where the workbook's folders are: one answer for the CLI, the server and learner kernels."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT_ENV = "ESPEC_ROOT"
+
+
+def project_root(start: Path | None = None) -> Path:
+    """The folder holding data/cases: $ESPEC_ROOT, else the nearest parent of start (or cwd)."""
+    if env := os.environ.get(ROOT_ENV):
+        return Path(env).resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "data" / "cases").is_dir():
+            return folder
+    raise FileNotFoundError(
+        f"no data/cases folder in {here} or its parents; run from the workbook folder "
+        f"or set {ROOT_ENV}"
+    )
+
+
+def data_dir(root: Path) -> Path:
+    return root / "data"
+
+
+def notebooks_dir(root: Path) -> Path:
+    """The learner-facing root that Voilà serves. Staff views never live under it."""
+    return root / "notebooks"
