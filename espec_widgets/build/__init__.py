@@ -1,0 +1,106 @@
+"""Build every notebook (and voila.json) from the case files; deterministic and all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from ..case import load_library
+from ..paths import data_dir, notebooks_dir
+from .landing import guide_notebook, landing_notebook
+from .notebook import GENERATOR, case_notebook, dumps
+from .voila_config import voila_config
+
+__all__ = ["BuildReport", "build", "plan"]
+
+
+@dataclass
+class BuildReport:
+    """What a build wrote (or, with check, what differs), as paths relative to the project root."""
+
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    differs: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.differs or self.missing or self.stale)
+
+
+def plan(root: Path) -> dict[str, str]:
+    """Every generated file's path (relative to root) and exact text. Raises CaseFileError."""
+    library = load_library(data_dir(root))
+    out: dict[str, str] = {}
+    nb_dir = notebooks_dir(root).relative_to(root)
+    cases = sorted(library.cases, key=lambda c: c.id)
+    for case in cases:
+        source = library.sources[case.id].resolve().relative_to(root.resolve()).as_posix()
+        path = nb_dir / case.part.slug / f"{case.id}.ipynb"
+        out[path.as_posix()] = dumps(case_notebook(case, source=source))
+    for guide_id, guide_path in library.guides.items():
+        text = guide_path.read_text(encoding="utf-8")
+        out[(nb_dir / "guides" / f"{guide_id}.ipynb").as_posix()] = dumps(
+            guide_notebook(guide_id, text)
+        )
+    out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(cases))
+    config = voila_config(sorted(p for p in out if p.endswith(".ipynb")), nb_dir.as_posix())
+    out["voila.json"] = json.dumps(config, indent=2, sort_keys=True) + "\n"
+    return out
+
+
+def _generated_notebooks(root: Path) -> set[str]:
+    """Notebooks under notebooks/ that a build wrote (recognised by their metadata)."""
+    found = set()
+    for path in notebooks_dir(root).rglob("*.ipynb"):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        try:
+            meta = nbformat.read(path, as_version=4).metadata
+        except Exception:  # an unreadable notebook is not ours to remove
+            continue
+        if meta.get("espec", {}).get("generator") == GENERATOR:
+            found.add(path.relative_to(root).as_posix())
+    return found
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def build(root: Path, *, check: bool = False) -> BuildReport:
+    """Write (or with check=True, compare) every generated file. Nothing is written on error."""
+    files = plan(root)  # raises before anything is written
+    report = BuildReport()
+    for rel, text in files.items():
+        path = root / rel
+        current = path.read_text(encoding="utf-8") if path.exists() else None
+        if current == text:
+            report.unchanged.append(rel)
+        elif check:
+            (report.missing if current is None else report.differs).append(rel)
+        else:
+            _write_atomic(path, text)
+            report.written.append(rel)
+    for rel in sorted(_generated_notebooks(root) - files.keys()):
+        if check:
+            report.stale.append(rel)
+        else:
+            (root / rel).unlink()
+            report.removed.append(rel)
+    return report

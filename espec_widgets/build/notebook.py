@@ -1,0 +1,149 @@
+"""Turn one case into a thin notebook: narrative as Markdown, one short call per activity."""
+
+from __future__ import annotations
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from ..case.schema import Case, Line, Media, Scene
+
+GENERATOR = "espec-widgets build"
+NBFORMAT_MINOR = 5
+
+KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+
+
+def _md(cell_id: str, text: str) -> nbformat.NotebookNode:
+    cell = new_markdown_cell(text.rstrip() + "\n")
+    cell["id"] = cell_id
+    return cell
+
+
+def _code(cell_id: str, source: str) -> nbformat.NotebookNode:
+    cell = new_code_cell(source)
+    cell["id"] = cell_id
+    return cell
+
+
+def _header(case: Case) -> str:
+    domains = ", ".join(d.value for d in case.domains)
+    lines = [
+        f"# {case.title}",
+        "",
+        f"**Part {case.part.value}** · {case.setting.type.value} · about {case.estimated_minutes} "
+        f"minutes · CE category: {case.ce_category.value}",
+        "",
+        f"**Domains:** {domains} (main focus: {case.main_domain.value})",
+        "",
+        case.summary.strip(),
+    ]
+    if case.content_note:
+        lines += ["", f"> **Content note.** {case.content_note.strip()}"]
+    lines += ["", "## Learning objectives", "", "By the end of this case you will be able to:", ""]
+    lines += [f"- {o.text.strip()}" for o in case.objectives]
+    return "\n".join(lines)
+
+
+def _people(case: Case) -> str:
+    lines = ["## People in this case", "", "| Name | Who they are |", "| --- | --- |"]
+    for p in case.people:
+        role = p.relationship or "the patient"
+        if p.age is not None:
+            role += f", {p.age}"
+        if p.legal_surrogate:
+            role += " (legal surrogate)"
+        lines.append(f"| {p.name} | {role} |")
+    if case.jurisdiction:
+        j = case.jurisdiction
+        kind = "a fictional jurisdiction" if j.fictional else "the jurisdiction"
+        lines += ["", f"**Where:** {j.name}, {kind}. {j.rules.strip()}"]
+    lines += ["", f"**Setting:** {case.setting.description.strip()}"]
+    lines += ["", "_All people in this case are fictional._"]
+    return "\n".join(lines)
+
+
+def _line(case: Case, line: Line) -> str:
+    person = case.person(line.speaker)
+    who = person.name + (f" ({person.relationship})" if person.relationship else " (patient)")
+    direction = f" _({line.direction})_" if line.direction else ""
+    return f"**{who}:**{direction} {line.text.strip()}"
+
+
+def _media(media: Media) -> str:
+    tag = "video" if media.kind == "video" else "audio"
+    return (
+        f'<{tag} controls preload="none" src="{media.src}" aria-label="{media.title}">\n'
+        f'<track kind="captions" src="{media.captions}" srclang="en" label="English" default>\n'
+        f"</{tag}>"
+    )
+
+
+def _scene(case: Case, scene: Scene) -> str:
+    parts = [f"## {scene.title}"]
+    if scene.narrative:
+        parts.append(scene.narrative.strip())
+    if scene.media:
+        parts.append(_media(scene.media))
+    if scene.transcript:
+        parts.append("### Transcript\n\n" + "\n\n".join(_line(case, ln) for ln in scene.transcript))
+    return "\n\n".join(parts)
+
+
+def _closing(case: Case) -> str:
+    lines = ["## Debrief", "", case.debrief.strip()]
+    if case.resources:
+        lines += ["", "## Resources", ""]
+        for r in case.resources:
+            note = f": {r.note}" if r.note else ""
+            lines.append(f"- [{r.title}]({r.url}){note}")
+    if case.guides:
+        lines += ["", "## Best Practice Guides", ""]
+        lines += [f"- [{g}](../guides/{g}.ipynb)" for g in case.guides]
+    review = case.review
+    lines += ["", "## Review record", ""]
+    if review.status == "reviewed":
+        who = "; ".join(f"{r.name}, {r.credential}" for r in review.reviewers)
+        lines.append(f"Reviewed by {who} on {review.date}.")
+    else:
+        lines.append("This case has not yet been reviewed by a licensed social worker.")
+    if review.note:
+        lines += ["", review.note.strip()]
+    return "\n".join(lines)
+
+
+def case_notebook(case: Case, *, source: str) -> nbformat.NotebookNode:
+    """The notebook for one case; cell ids derive from case ids, so rebuilds are byte-identical."""
+    cells = [
+        _md("header", _header(case)),
+        _code("setup", f"import espec_widgets.page as page\n\ncase = page.open_case({case.id!r})"),
+        _md("people", _people(case)),
+    ]
+    for scene in case.scenes:
+        cells.append(_md(f"scene-{scene.id}", _scene(case, scene)))
+        for activity_id in scene.activities:
+            cells.append(_code(f"activity-{activity_id}", f"case.show({activity_id!r})"))
+    cells.append(_md("closing", _closing(case)))
+    nb = new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": KERNELSPEC,
+            "language_info": {"name": "python"},
+            "espec": {
+                "generator": GENERATOR,
+                "audience": "learner",
+                "case_id": case.id,
+                "part": case.part.value,
+                "source": source,
+                "schema_version": case.schema_version,
+            },
+        },
+    )
+    nb["nbformat_minor"] = NBFORMAT_MINOR
+    nbformat.validate(nb)
+    return nb
+
+
+def dumps(nb: nbformat.NotebookNode) -> str:
+    """Serialise exactly as nbformat does, with a final newline."""
+    text = nbformat.writes(nb)
+    return text if text.endswith("\n") else text + "\n"

@@ -1,0 +1,40 @@
+"""The committed voila.json: one configuration read by `espec serve` and by a plain `voila` run."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CULL_IDLE_SECONDS = 3600
+"""Kernels idle this long are shut down (Voilà's shutdown on tab close is unreliable)."""
+CULL_INTERVAL_SECONDS = 300
+
+
+def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
+    """Voilà settings: preheated kernels for case notebooks only, culling, locked-down rendering."""
+    prefix = served_root.rstrip("/") + "/"
+    pools: dict[str, Any] = {"default": {"pool_size": 0}}
+    for nb in notebooks:
+        rel = nb.removeprefix(prefix)
+        if rel.startswith("part-"):
+            pools[rel] = {"pool_size": 1}
+    return {
+        "VoilaConfiguration": {
+            "preheat_kernel": True,
+            "default_pool_size": 0,
+            "strip_sources": True,
+            "show_tracebacks": False,
+            "template": "lab",
+            "theme": "light",
+            "allow_template_override": "NO",
+            "allow_theme_override": "NO",
+            "file_allowlist": [r".*\.(png|jpg|jpeg|gif|svg|webp|vtt|mp4|webm|mp3|ogg|pdf)"],
+            "file_denylist": [r".*\.(ipynb|py|yaml|yml|json|db|sqlite)"],
+        },
+        "VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": 0},
+        "MappingKernelManager": {
+            "cull_idle_timeout": CULL_IDLE_SECONDS,
+            "cull_interval": CULL_INTERVAL_SECONDS,
+            "cull_connected": True,
+            "cull_busy": False,
+        },
+    }
