@@ -1,0 +1,146 @@
+"""The builder: deterministic notebooks, --check, all-or-nothing writes, thin code cells."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from espec_widgets.build import build, plan
+from espec_widgets.case import CaseFileError
+
+from ..conftest import PROJECT
+
+CASE_NB = "notebooks/part-1/minimal-case.ipynb"
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and "data" not in p.relative_to(root).parts
+    }
+
+
+def test_build_writes_every_generated_file(workbook: Path) -> None:
+    report = build(workbook)
+    assert set(report.written) == {
+        CASE_NB,
+        "notebooks/guides/family-meetings.ipynb",
+        "notebooks/index.ipynb",
+        "voila.json",
+    }
+    nb = nbformat.read(workbook / CASE_NB, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["espec"]["case_id"] == "minimal-case"
+    assert nb.metadata["espec"]["audience"] == "learner"
+
+
+def test_rebuild_is_byte_identical(workbook: Path) -> None:
+    build(workbook)
+    first = _snapshot(workbook)
+    report = build(workbook)
+    assert report.written == [] and report.removed == []
+    assert _snapshot(workbook) == first
+    # A fresh folder gives the same bytes too: nothing depends on time or randomness.
+    other = workbook / "again"
+    other.mkdir()
+    (other / "data").symlink_to(workbook / "data")
+    assert plan(other)[CASE_NB] == (workbook / CASE_NB).read_text(encoding="utf-8")
+
+
+def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
+    build(workbook)
+    nb = nbformat.read(workbook / CASE_NB, as_version=4)
+    ids = [c["id"] for c in nb.cells]
+    assert ids == [
+        "header",
+        "setup",
+        "people",
+        "scene-arrival",
+        "activity-who-decides",
+        "activity-own-reactions",
+        "closing",
+    ]
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code[0] == "import espec_widgets.page as page\n\ncase = page.open_case('minimal-case')"
+    assert code[1:] == ["case.show('who-decides')", "case.show('own-reactions')"]
+    # Answer keys never reach the notebook: feedback text lives only in the case file.
+    text = (workbook / CASE_NB).read_text(encoding="utf-8")
+    assert "An appointed agent comes first" not in text
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+def test_check_reports_edited_missing_and_stale(workbook: Path) -> None:
+    build(workbook)
+    assert build(workbook, check=True).clean
+    nb_path = workbook / CASE_NB
+    nb_path.write_text(nb_path.read_text(encoding="utf-8").replace("Arrival", "Hand edit"))
+    (workbook / "notebooks" / "index.ipynb").unlink()
+    stale = workbook / "notebooks" / "part-1" / "old-case.ipynb"
+    stale.write_bytes(nb_path.read_bytes())
+    report = build(workbook, check=True)
+    assert report.differs == [CASE_NB]
+    assert report.missing == ["notebooks/index.ipynb"]
+    assert report.stale == ["notebooks/part-1/old-case.ipynb"]
+    assert not report.clean
+    # check changes nothing
+    assert "Hand edit" in nb_path.read_text(encoding="utf-8")
+    report = build(workbook)
+    assert report.removed == ["notebooks/part-1/old-case.ipynb"]
+    assert build(workbook, check=True).clean
+
+
+def test_hand_written_notebooks_are_left_alone(workbook: Path) -> None:
+    build(workbook)
+    mine = workbook / "notebooks" / "scratch.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(), mine)
+    assert build(workbook).removed == []
+    assert mine.exists()
+
+
+def test_failed_build_writes_nothing(workbook: Path, minimal_text: str) -> None:
+    build(workbook)
+    before = _snapshot(workbook)
+    broken = workbook / "data" / "cases" / "broken-case.yaml"
+    broken.write_text(minimal_text.replace("minimal-case", "broken-case").replace("part: I", "part: X"))
+    (workbook / "data" / "cases" / "minimal-case.yaml").write_text(
+        minimal_text.replace("Ruth is admitted", "Ruth arrives")
+    )
+    with pytest.raises(CaseFileError):
+        build(workbook)
+    assert _snapshot(workbook) == before
+
+
+def test_voila_json_preheats_case_notebooks_only(workbook: Path) -> None:
+    build(workbook)
+    config = json.loads((workbook / "voila.json").read_text())
+    pools = config["VoilaKernelManager"]["kernel_pools_config"]
+    assert pools == {"default": {"pool_size": 0}, "part-1/minimal-case.ipynb": {"pool_size": 1}}
+    vc = config["VoilaConfiguration"]
+    assert vc["preheat_kernel"] is True
+    assert vc["strip_sources"] is True and vc["show_tracebacks"] is False
+    assert vc["allow_template_override"] == "NO" and vc["allow_theme_override"] == "NO"
+    assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+
+
+def test_landing_lists_cases_by_part(workbook: Path) -> None:
+    build(workbook)
+    nb = nbformat.read(workbook / "notebooks" / "index.ipynb", as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    assert "## Part I: Self-paced cases" in text
+    assert "[A minimal case for tests](part-1/minimal-case.ipynb)" in text
+    assert "Locked until Part I is complete" in text
+
+
+def test_committed_notebooks_match_case_files() -> None:
+    report = build(PROJECT, check=True)
+    assert report.clean, f"run `espec build`: {report}"
+
+
+def test_served_folder_holds_learner_pages_only() -> None:
+    for path in (PROJECT / "notebooks").rglob("*.ipynb"):
+        meta = nbformat.read(path, as_version=4).metadata
+        assert meta.get("espec", {}).get("audience") == "learner", path
