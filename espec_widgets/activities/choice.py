@@ -1,0 +1,124 @@
+"""Multiple-choice questions (single answer or select-all), graded in the kernel."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from ..case.schema import MultipleChoice
+
+_HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One graded submission."""
+
+    chosen: tuple[int, ...]
+    correct: bool
+
+
+class ChoiceQuestion(anywidget.AnyWidget):
+    """A question whose answer key and feedback stay in the kernel until the learner answers."""
+
+    _esm = _HERE / "choice.js"
+    _css = _HERE / "controls.css"
+
+    question = t.Unicode(help="The group's accessible name (its legend).").tag(sync=True)
+    prompt = t.Unicode(help="The question text.").tag(sync=True)
+    options = t.List(t.Unicode(), help="Option texts, in order.").tag(sync=True)
+    multiple = t.Bool(False, help="Select all that apply.").tag(sync=True)
+    value = t.List(t.Int(), help="Indexes of the selected options.").tag(sync=True)
+    disabled = t.Bool(False).tag(sync=True)
+    feedback = t.List(t.Dict(), help="Per-option feedback, filled only after an answer.").tag(
+        sync=True
+    )
+    status = t.Unicode(help="Announced to screen readers (aria-live).").tag(sync=True)
+
+    def __init__(self, activity: MultipleChoice, **kwargs: Any) -> None:
+        super().__init__(
+            question=activity.title,
+            prompt=activity.prompt.strip(),
+            options=[o.text.strip() for o in activity.options],
+            multiple=activity.multiple,
+            **kwargs,
+        )
+        self._activity = activity
+        self._key = tuple(i for i, o in enumerate(activity.options) if o.correct)
+        self.attempts: list[Attempt] = []
+        self._submit_handlers: list[Callable[[ChoiceQuestion, Attempt], None]] = []
+        self.on_msg(self._handle_message)
+
+    # Inside set_state, traitlets validates after the new value is already in place, so the
+    # last accepted value is kept here rather than read back from self.value.
+    _accepted: tuple[int, ...] = ()
+
+    @t.validate("value")
+    def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
+        value = proposal["value"]
+        old = list(self._accepted)
+        if self.disabled and value != old:
+            self.status = "This question is closed; your answer was not changed."
+            return old
+        if not all(isinstance(i, int) and 0 <= i < len(self.options) for i in value) or len(
+            set(value)
+        ) != len(value):
+            self.status = "That choice was not recognised; please choose again."
+            return old
+        if not self.multiple and len(value) > 1:
+            self.status = "Choose one answer only."
+            return old
+        self._accepted = tuple(sorted(value))
+        return list(self._accepted)
+
+    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "submit":
+            self.submit()
+
+    def on_submit(self, callback: Callable[[ChoiceQuestion, Attempt], None]) -> None:
+        """Call callback(widget, attempt) after each graded submission."""
+        self._submit_handlers.append(callback)
+
+    def submit(self) -> Attempt | None:
+        """Grade the current selection, reveal its feedback and keep the attempt."""
+        if self.disabled:
+            self.status = "This question is closed."
+            return None
+        if not self.value:
+            self.status = "Choose an answer first."
+            return None
+        chosen = tuple(self.value)
+        correct = set(chosen) == set(self._key)
+        attempt = Attempt(chosen=chosen, correct=correct)
+        self.attempts.append(attempt)
+        self._reveal(attempt)
+        for handler in self._submit_handlers:
+            handler(self, attempt)
+        return attempt
+
+    def restore(self, attempts: list[Attempt]) -> None:
+        """Show earlier attempts as they were left (used on resume)."""
+        self.attempts = list(attempts)
+        if attempts:
+            self.value = list(attempts[-1].chosen)
+            self._reveal(attempts[-1])
+
+    def _reveal(self, attempt: Attempt) -> None:
+        show = range(len(self.options)) if attempt.correct else attempt.chosen
+        feedback: list[dict[str, str]] = [{} for _ in self.options]
+        for i in show:
+            option = self._activity.options[i]
+            kind = "correct" if option.correct else "incorrect"
+            verdict = "A strong choice" if option.correct else "Not the best choice"
+            feedback[i] = {"kind": kind, "verdict": verdict, "text": option.feedback.strip()}
+        self.feedback = feedback
+        n = len(self.attempts)
+        if attempt.correct:
+            self.status = f"Well reasoned. Attempt {n}: the explanation for every option is shown."
+        else:
+            self.status = f"Attempt {n}: not quite. Read the feedback on your choice and try again."

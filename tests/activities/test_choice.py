@@ -1,0 +1,94 @@
+"""Multiple choice driven from Python as the browser would drive it, including tampered values."""
+
+from __future__ import annotations
+
+import pytest
+
+from espec_widgets.activities import ChoiceQuestion
+from espec_widgets.case import parse_case
+from espec_widgets.case.schema import MultipleChoice
+
+from ..conftest import FIXTURES
+
+
+@pytest.fixture
+def activity() -> MultipleChoice:
+    case = parse_case(FIXTURES / "data" / "cases" / "minimal-case.yaml")
+    act = case.activity("who-decides")
+    assert isinstance(act, MultipleChoice)
+    return act
+
+
+def _browser_sets(widget: ChoiceQuestion, value: object) -> None:
+    """Apply a state update exactly as a comm message from the front end would."""
+    widget.set_state({"value": value})
+
+
+def test_no_key_or_feedback_before_answering(activity: MultipleChoice) -> None:
+    widget = ChoiceQuestion(activity)
+    state = widget.get_state()
+    assert state["feedback"] == []
+    assert "appointed agent comes first" not in repr(state)
+    assert state["options"] == [o.text for o in activity.options]
+    assert not any("correct" in name for name in state), "no answer-key trait is synced"
+
+
+def test_wrong_then_right_keeps_every_attempt(activity: MultipleChoice) -> None:
+    widget = ChoiceQuestion(activity)
+    seen = []
+    widget.on_submit(lambda w, a: seen.append(a))
+    _browser_sets(widget, [1])
+    first = widget.submit()
+    assert first is not None and not first.correct
+    assert widget.feedback[1]["verdict"] == "Not the best choice"
+    assert widget.feedback[0] == {}, "the key is not revealed by a wrong answer"
+    assert "Attempt 1: not quite" in widget.status
+    _browser_sets(widget, [0])
+    widget._handle_message(widget, {"event": "submit"}, [])
+    assert [a.correct for a in widget.attempts] == [False, True]
+    assert seen == widget.attempts
+    assert widget.feedback[0]["text"].startswith("An appointed agent comes first")
+    assert widget.feedback[1]["kind"] == "incorrect"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[7], [-1], [0, 1], [0, 0], ["0"], "0", None, [10**12]],
+    ids=[
+        "unknown",
+        "negative",
+        "two-for-single",
+        "repeat",
+        "string-item",
+        "string",
+        "none",
+        "huge",
+    ],
+)
+def test_tampered_values_are_refused(activity: MultipleChoice, value: object) -> None:
+    widget = ChoiceQuestion(activity)
+    _browser_sets(widget, [1])
+    try:
+        _browser_sets(widget, value)
+    except Exception as exc:  # traitlets rejects wrong types before our validator runs
+        assert "value" in str(exc)
+    assert widget.value == [1]
+    assert widget.submit() is not None
+    assert widget.attempts[-1].chosen == (1,)
+
+
+def test_disabled_question_ignores_changes_and_submits(activity: MultipleChoice) -> None:
+    widget = ChoiceQuestion(activity)
+    _browser_sets(widget, [1])
+    widget.disabled = True
+    _browser_sets(widget, [0])
+    assert widget.value == [1]
+    assert "closed" in widget.status
+    assert widget.submit() is None
+    assert widget.attempts == []
+
+
+def test_empty_submission_asks_for_an_answer(activity: MultipleChoice) -> None:
+    widget = ChoiceQuestion(activity)
+    assert widget.submit() is None
+    assert widget.status == "Choose an answer first."

@@ -1,0 +1,61 @@
+"""Reflection boxes: limits enforced in the kernel, identifier warnings, earlier text kept."""
+
+from __future__ import annotations
+
+import pytest
+
+from espec_widgets.activities import ReflectionBox
+from espec_widgets.activities.reflection import MAX_CHARS
+from espec_widgets.case import parse_case
+from espec_widgets.case.schema import Reflection
+
+from ..conftest import FIXTURES
+
+
+@pytest.fixture
+def box() -> ReflectionBox:
+    case = parse_case(FIXTURES / "data" / "cases" / "minimal-case.yaml")
+    act = case.activity("own-reactions")
+    assert isinstance(act, Reflection)
+    return ReflectionBox(act)
+
+
+def test_typing_counts_words_and_reminds(box: ReflectionBox) -> None:
+    assert "Do not enter names" in box.reminder
+    box.set_state({"value": "I felt my shoulders tighten."})
+    assert box.words == 5
+    assert box.warning == ""
+
+
+def test_identifier_warns_but_keeps_text(box: ReflectionBox) -> None:
+    box.set_state({"value": "Call me on 555-201-3344 after the 3/14/2025 meeting"})
+    assert "a phone or fax number" in box.warning and "a date" in box.warning
+    assert box.value.startswith("Call me")
+
+
+@pytest.mark.parametrize("size", [MAX_CHARS + 1, 5 * MAX_CHARS])
+def test_oversized_text_is_refused_and_previous_text_kept(box: ReflectionBox, size: int) -> None:
+    box.set_state({"value": "My first thoughts."})
+    box.set_state({"value": "x" * size})
+    assert box.value == "My first thoughts."
+    assert "over the limit" in box.status
+
+
+def test_too_many_words_refused(box: ReflectionBox) -> None:
+    box.set_state({"value": "word " * (box.max_words + 1)})
+    assert box.value == ""
+    assert f"limit of {box.max_words} words" in box.status
+
+
+def test_nul_bytes_are_dropped_and_words_is_read_only(box: ReflectionBox) -> None:
+    box.set_state({"value": "a\x00b"})
+    assert box.value == "ab"
+    with pytest.raises(Exception, match="read-only"):
+        box.words = 99
+
+
+def test_disabled_box_keeps_text(box: ReflectionBox) -> None:
+    box.set_state({"value": "kept"})
+    box.disabled = True
+    box.set_state({"value": "changed"})
+    assert box.value == "kept"
