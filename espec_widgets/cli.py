@@ -1,0 +1,115 @@
+"""`espec ...`: parse arguments, call library functions, print what happened."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .case.errors import CaseFileError
+
+
+def _root(args: argparse.Namespace) -> Path:
+    from .paths import project_root
+
+    return project_root(Path(args.root) if args.root else None)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .case import load_library
+    from .paths import data_dir
+
+    root = _root(args)
+    paths = [Path(p) for p in args.paths] or None
+    missing = [p for p in paths or [] if not p.exists()]
+    if missing:
+        for p in missing:
+            print(f"{p}: no such file or folder", file=sys.stderr)
+        return 2
+    library = load_library(data_dir(root), paths=paths)
+    n = len(library.cases)
+    print(f"ok: {n} case{'s' if n != 1 else ''} checked, no problems found")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    report = build(_root(args), check=args.check)
+    if args.check:
+        for label, items in (
+            ("differs from its case file", report.differs),
+            ("is missing", report.missing),
+            ("is stale (no case file builds it)", report.stale),
+        ):
+            for rel in items:
+                print(f"{rel}: {label}", file=sys.stderr)
+        if not report.clean:
+            print("run `espec build` and commit the result", file=sys.stderr)
+            return 1
+        print(f"ok: {len(report.unchanged)} generated files match the case files")
+        return 0
+    for rel in report.written:
+        print(f"wrote {rel}")
+    for rel in report.removed:
+        print(f"removed {rel}")
+    print(
+        f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"{len(report.removed)} removed"
+    )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    return serve(_root(args), port=args.port, host=args.host, open_browser=args.open)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="espec", description="ESPEC case workbook tools.")
+    p.add_argument("--root", help="the workbook folder (default: found from the current folder)")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate case files and report every problem")
+    check.add_argument("paths", nargs="*", help="case files or folders (default: data/cases)")
+    check.set_defaults(func=cmd_check)
+
+    build = sub.add_parser("build", help="turn case files into notebooks")
+    build.add_argument(
+        "--check", action="store_true", help="change nothing; fail if notebooks are out of date"
+    )
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="serve the workbook to learners with Voilà")
+    serve.add_argument("--port", type=int, default=8866)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--open", action="store_true", help="open a browser tab")
+    serve.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except CaseFileError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        n = len(exc.problems)
+        files = len({p.path for p in exc.problems})
+        print(
+            f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}",
+            file=sys.stderr,
+        )
+        return 1
+    except FileNotFoundError as exc:
+        print(f"espec: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Serve the learner-facing notebooks with Voilà, configured by the committed voila.json."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .paths import ROOT_ENV, notebooks_dir
+
+LANDING = "voila/render/index.ipynb"
+
+
+def voila_command(root: Path, *, port: int, host: str, open_browser: bool) -> list[str]:
+    """The Voilà command line. Only notebooks/ is served: staff views must live outside it."""
+    return [
+        sys.executable,
+        "-m",
+        "voila",
+        str(notebooks_dir(root)),
+        f"--port={port}",
+        f"--Voila.ip={host}",
+        "--Voila.port_retries=0",
+        "--no-browser" if not open_browser else "--Voila.open_browser=True",
+    ]
+
+
+def serve(root: Path, *, port: int, host: str, open_browser: bool = False) -> int:
+    """Run Voilà in the foreground until interrupted; voila.json is read from root."""
+    if not (root / "voila.json").exists() or not (notebooks_dir(root) / "index.ipynb").exists():
+        print("espec: notebooks are not built yet; run `espec build` first", file=sys.stderr)
+        return 2
+    env = {**os.environ, ROOT_ENV: str(root)}
+    print(f"Serving the workbook at http://{host}:{port}/{LANDING}  (Ctrl+C to stop)", flush=True)
+    try:
+        return subprocess.call(
+            voila_command(root, port=port, host=host, open_browser=open_browser),
+            cwd=root,
+            env=env,
+        )
+    except KeyboardInterrupt:
+        return 0

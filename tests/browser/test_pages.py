@@ -1,0 +1,58 @@
+"""The real Voilà pages in Chromium: the landing page lists the curriculum; a case page renders."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from espec_widgets.case import load_library
+
+from ..conftest import PROJECT
+
+pytestmark = pytest.mark.browser
+
+CASES = sorted(load_library(PROJECT / "data").cases, key=lambda c: c.id)
+
+
+def test_landing_page_lists_parts_and_links_cases(page: Page, server: str) -> None:
+    page.goto(f"{server}/voila/render/index.ipynb")
+    expect(page.get_by_role("heading", name="ESPEC case workbook")).to_be_visible()
+    for part in ("Part I: Self-paced cases", "Part IV: Mentorship"):
+        expect(page.get_by_role("heading", name=part)).to_be_visible()
+    first = CASES[0]
+    link = page.get_by_role("link", name=first.title)
+    expect(link).to_be_visible()
+    link.click()
+    expect(page.get_by_role("heading", name=first.title, level=1)).to_be_visible()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_case_page_renders_content_and_widgets(page: Page, server: str, case: object) -> None:
+    page.goto(f"{server}/voila/render/{case.part.slug}/{case.id}.ipynb")  # type: ignore[attr-defined]
+    expect(page.get_by_role("heading", name=case.title, level=1)).to_be_visible()  # type: ignore[attr-defined]
+    # Sources are stripped: no code reaches the learner.
+    assert "open_case" not in page.content()
+    for activity in case.ordered_activities:  # type: ignore[attr-defined]
+        if activity.type == "multiple_choice":
+            group = page.get_by_role("group", name=activity.title)
+            expect(group).to_be_visible()
+            expect(
+                group.get_by_role("radio" if not activity.multiple else "checkbox")
+            ).to_have_count(len(activity.options))
+        else:
+            expect(page.get_by_role("textbox", name=activity.title)).to_be_visible()
+    expect(page.get_by_role("heading", name="Debrief")).to_be_visible()
+
+
+def test_answering_shows_feedback_from_the_kernel(page: Page, server: str) -> None:
+    case = CASES[0]
+    question = next(a for a in case.ordered_activities if a.type == "multiple_choice")
+    page.goto(f"{server}/voila/render/{case.part.slug}/{case.id}.ipynb")
+    group = page.get_by_role("group", name=question.title)
+    wrong = next(i for i, o in enumerate(question.options) if not o.correct)
+    group.get_by_role("radio" if not question.multiple else "checkbox").nth(wrong).check()
+    group.locator("xpath=..").get_by_role("button", name="Check answer").click()
+    expect(page.get_by_role("status").filter(has_text="Attempt 1")).to_be_visible()
+    expect(group).to_contain_text(re.compile("Not the best choice"))

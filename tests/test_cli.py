@@ -1,0 +1,69 @@
+"""`espec` commands: exit codes and what they print, run as a user would run them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def espec(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "ESPEC_ROOT"}
+    return subprocess.run(
+        [sys.executable, "-m", "espec_widgets.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_ok(workbook: Path) -> None:
+    result = espec("check", cwd=workbook)
+    assert result.returncode == 0, result.stderr
+    assert "ok: 1 case checked" in result.stdout
+
+
+def test_check_reports_problems_without_traceback(workbook: Path, minimal_text: str) -> None:
+    path = workbook / "data" / "cases" / "minimal-case.yaml"
+    path.write_text(
+        minimal_text.replace("part: I\n", "part: V\n").replace("kind: family", "kind: famly")
+    )
+    result = espec("check", cwd=workbook)
+    assert result.returncode == 1
+    assert "minimal-case.yaml:4:" in result.stderr and "minimal-case.yaml:27:" in result.stderr
+    assert "2 problems in 1 file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_check_named_paths(workbook: Path) -> None:
+    ok = espec("check", "data/cases/minimal-case.yaml", cwd=workbook)
+    assert ok.returncode == 0, ok.stderr
+    missing = espec("check", "data/cases/nope.yaml", cwd=workbook)
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+
+
+def test_build_and_build_check(workbook: Path) -> None:
+    stale = espec("build", "--check", cwd=workbook)
+    assert stale.returncode == 1
+    assert "notebooks/part-1/minimal-case.ipynb: is missing" in stale.stderr
+    built = espec("build", cwd=workbook)
+    assert built.returncode == 0
+    assert "wrote notebooks/part-1/minimal-case.ipynb" in built.stdout
+    again = espec("build", "--check", cwd=workbook)
+    assert again.returncode == 0, again.stderr
+
+
+def test_outside_a_workbook(tmp_path: Path) -> None:
+    result = espec("check", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no data/cases folder" in result.stderr
+
+
+def test_serve_refuses_before_build(workbook: Path) -> None:
+    result = espec("serve", "--port", "1", cwd=workbook)
+    assert result.returncode == 2
+    assert "run `espec build` first" in result.stderr
