@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import html
+import os
 from typing import Any
 
 from .case.errors import CaseFileError
 from .case.loader import parse_case
 from .case.schema import Case, MultipleChoice, Reflection
 from .paths import data_dir, project_root
+
+STRICT_ENV = "ESPEC_STRICT"
+"""Set (as the test command does) to make page errors raise, so executing a notebook fails."""
+
+
+def _strict() -> bool:
+    return os.environ.get(STRICT_ENV, "") not in {"", "0"}
 
 
 def _message(text: str) -> Any:
@@ -43,10 +51,12 @@ class CasePage:
         from IPython.display import display
 
         if self.case is None:
-            return  # open_case already showed why
+            return  # open_case already showed why (in strict mode it raised)
         try:
             display(self.widget(activity_id))
         except KeyError as exc:
+            if _strict():
+                raise
             display(_message(f"This activity cannot be shown: {exc.args[0]}."))
 
 
@@ -58,6 +68,8 @@ def open_case(case_id: str) -> CasePage:
         path = data_dir(project_root()) / "cases" / f"{case_id}.yaml"
         return CasePage(parse_case(path))
     except (CaseFileError, FileNotFoundError) as exc:
+        if _strict():
+            raise
         text = "This case could not be loaded. Please tell your course team. Details:\n" + str(exc)
         display(_message(text))
         return CasePage(None, error=text)

@@ -105,7 +105,9 @@ def test_failed_build_writes_nothing(workbook: Path, minimal_text: str) -> None:
     build(workbook)
     before = _snapshot(workbook)
     broken = workbook / "data" / "cases" / "broken-case.yaml"
-    broken.write_text(minimal_text.replace("minimal-case", "broken-case").replace("part: I", "part: X"))
+    broken.write_text(
+        minimal_text.replace("minimal-case", "broken-case").replace("part: I", "part: X")
+    )
     (workbook / "data" / "cases" / "minimal-case.yaml").write_text(
         minimal_text.replace("Ruth is admitted", "Ruth arrives")
     )

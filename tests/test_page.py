@@ -1,0 +1,70 @@
+"""Generated notebooks run: a good case executes; a broken one fails in strict mode, and shows a
+message (never a traceback) to a learner otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from espec_widgets.build import build
+
+CASE_NB = Path("notebooks/part-1/minimal-case.ipynb")
+
+
+def _run(workbook: Path, monkeypatch: pytest.MonkeyPatch, *, strict: bool) -> nbformat.NotebookNode:
+    monkeypatch.setenv("ESPEC_STRICT", "1" if strict else "0")
+    nb = nbformat.read(workbook / CASE_NB, as_version=4)
+    NotebookClient(
+        nb, timeout=60, resources={"metadata": {"path": str(workbook / CASE_NB.parent)}}
+    ).execute()
+    return nb
+
+
+def _break_case(workbook: Path) -> None:
+    path = workbook / "data" / "cases" / "minimal-case.yaml"
+    path.write_text(path.read_text().replace("part: I\n", "part: V\n"))
+
+
+def test_case_notebook_executes_and_shows_widgets(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workbook)
+    nb = _run(workbook, monkeypatch, strict=True)
+    views = [
+        o
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert len(views) == 2
+
+
+def test_broken_case_fails_in_strict_mode(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    build(workbook)
+    _break_case(workbook)
+    with pytest.raises(CellExecutionError, match="CaseFileError"):
+        _run(workbook, monkeypatch, strict=True)
+
+
+def test_broken_case_shows_a_message_to_learners(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(workbook)
+    _break_case(workbook)
+    nb = _run(workbook, monkeypatch, strict=False)
+    html = "".join(
+        o.get("data", {}).get("text/plain", "")
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
+    )
+    assert "This case could not be loaded" in html
+    errors = [
+        o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
+    ]
+    assert errors == []
