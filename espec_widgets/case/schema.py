@@ -140,7 +140,9 @@ class PersonKind(StrEnum):
 
 
 # Measurable verbs for objectives (Bloom-style). Vague verbs get a specific hint instead.
-VAGUE_VERBS = frozenset({"understand", "know", "appreciate", "learn", "be", "become", "realize"})
+VAGUE_VERBS = frozenset(
+    {"understand", "know", "appreciate", "learn", "be", "become", "realize", "realise"}
+)
 
 Slug = Annotated[
     str,
@@ -157,8 +159,8 @@ class _Model(BaseModel):
 
 
 def _measurable(text: str) -> str:
-    words = re.split(r"\W+", text.strip().lower())
-    first = words[1] if words[0] == "to" and len(words) > 1 else words[0]
+    words = re.findall(r"[a-z]+", text.lower())  # ignores Markdown such as **bold**
+    first = words[1] if words[:1] == ["to"] and len(words) > 1 else (words or [""])[0]
     if any(first == v or (first.startswith(v) and v not in {"be", "know"}) for v in VAGUE_VERBS):
         raise ValueError(
             f"objective starts with '{first}', which cannot be measured; "
@@ -278,9 +280,15 @@ class Reflection(_Activity):
 Activity = Annotated[MultipleChoice | Reflection, Field(discriminator="type")]
 
 
+def _https(url: HttpUrl) -> HttpUrl:
+    if url.scheme != "https":
+        raise ValueError("resource links use https:// (learners should not be sent to plain http)")
+    return url
+
+
 class Resource(_Model):
     title: ShortText
-    url: HttpUrl
+    url: Annotated[HttpUrl, AfterValidator(_https)]
     note: ShortText | None = None
 
 
