@@ -118,7 +118,7 @@ def _by_tag(models: Any, tag: str) -> Any:
     return None
 
 
-def _hint_for(error: dict[str, Any], loc: Loc) -> tuple[str, str]:
+def _hint_for(error: Any, loc: Loc) -> tuple[str, str]:
     """A message and a hint for one pydantic error."""
     kind = error["type"]
     name = loc[-1] if loc else ""
@@ -203,8 +203,11 @@ def _problems_from_validation(exc: ValidationError, root: Any, path: Path) -> li
             loc += ("type",)
         line, col, matched = _position(root, loc)
         message, hint = _hint_for(error, loc)
-        # Keep the full path for fields that are missing (they have no position of their own).
-        shown = loc if error["type"] in {"missing", "extra_forbidden"} else (matched or loc)
+        # A missing field has no position of its own: show it under its parent. Discriminator
+        # tags (e.g. 'reflection') are skipped by _position, so they never reach the path.
+        shown = matched or loc
+        if error["type"] in {"missing", "extra_forbidden"} and matched[-1:] != loc[-1:]:
+            shown = (*matched, loc[-1])
         problems.append(Problem(path, line, col, _field_path(shown), message, hint))
     return problems
 
