@@ -211,6 +211,13 @@ MALFORMED = [
         ["'Cultural Aspects of Care' is not among the case's domains"],
     ),
     (
+        "unknown key inside an activity",
+        "    type: reflection\n",
+        "    type: reflection\n    max_word: 100\n",
+        61,
+        ["activities[1].max_word: unknown field 'max_word'", "did you mean 'max_words'"],
+    ),
+    (
         "list expected",
         "skills: [family meetings]",
         "skills: family meetings",
