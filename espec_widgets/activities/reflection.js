@@ -1,10 +1,12 @@
-// A labelled multi-line reflection box with a privacy reminder, a live word count and a status.
+// A labelled reflection box: privacy reminder, live word count, debounced autosave and a Save button.
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
   if (text !== undefined) node.textContent = text;
   return node;
 }
+
+const AUTOSAVE_MS = 800;
 
 function render({ model, el: host }) {
   const uid = "espec-" + Math.random().toString(36).slice(2, 10);
@@ -20,25 +22,54 @@ function render({ model, el: host }) {
   });
   const count = el("p", { id: uid + "-count", class: "espec-count" });
   const warning = el("p", { class: "espec-warning", role: "alert" });
+  const save = el("button", { type: "button", class: "espec-save" }, "Save");
   const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
-  box.append(label, prompt, privacy, area, count, warning, status);
+  box.append(label, prompt, privacy, area, count, warning, save, status);
+
+  let timer = null;
+  const words = (text) => (text.trim() ? text.trim().split(/\s+/).length : 0);
+  const overLimit = (text) =>
+    words(text) > model.get("max_words") || text.length > model.get("max_chars");
+
+  function showCount() {
+    const n = words(area.value);
+    count.textContent = `${n} ${n === 1 ? "word" : "words"} (up to ${model.get("max_words")})`;
+  }
+
+  function send(explicit) {
+    clearTimeout(timer);
+    timer = null;
+    if (overLimit(area.value)) {
+      status.textContent = `Not saved: over the limit of ${model.get("max_words")} words. Please shorten it.`;
+      return;
+    }
+    if (area.value !== model.get("value")) {
+      model.set("value", area.value);
+      model.save_changes();
+    }
+    if (explicit) model.send({ event: "save" });
+  }
 
   area.addEventListener("input", () => {
-    model.set("value", area.value);
-    model.save_changes();
+    showCount();
+    status.textContent = "Unsaved changes…";
+    clearTimeout(timer);
+    timer = setTimeout(() => send(false), AUTOSAVE_MS);
   });
+  area.addEventListener("blur", () => { if (timer) send(false); });
+  save.addEventListener("click", () => send(true));
 
   function sync() {
-    if (area.value !== model.get("value")) area.value = model.get("value");
-    area.disabled = model.get("disabled");
-    const words = model.get("words");
-    count.textContent = `${words} ${words === 1 ? "word" : "words"} (up to ${model.get("max_words")})`;
+    // Never overwrite what the learner is typing; restored text arrives before focus.
+    if (document.activeElement !== area && area.value !== model.get("value")) {
+      area.value = model.get("value");
+    }
+    area.disabled = save.disabled = model.get("disabled");
+    showCount();
     warning.textContent = model.get("warning");
-    status.textContent = model.get("status");
+    if (!timer) status.textContent = model.get("status");
   }
-  for (const name of ["value", "disabled", "words", "warning", "status"]) {
-    model.on("change:" + name, sync);
-  }
+  for (const name of ["value", "disabled", "warning", "status"]) model.on("change:" + name, sync);
   sync();
   host.append(box);
 }

@@ -1,7 +1,9 @@
-"""Reflective prompts: free text about the learner's own practice, checked in the kernel."""
+"""Reflective prompts: free text about the learner's own practice, checked and saved in the kernel."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,9 @@ _HERE = Path(__file__).parent
 
 MAX_CHARS = 20_000
 """A hard ceiling on stored text whatever the word limit: about 3,000 words of prose."""
+
+Saver = Callable[[str], int]
+"""Saves the text and returns its revision number; raises if it could not."""
 
 
 def count_words(text: str) -> int:
@@ -32,9 +37,10 @@ class ReflectionBox(anywidget.AnyWidget):
     reminder = t.Unicode(REMINDER).tag(sync=True)
     value = t.Unicode(help="The reflection text.").tag(sync=True)
     max_words = t.Int(600).tag(sync=True)
+    max_chars = t.Int(MAX_CHARS).tag(sync=True)
     words = t.Int(0, read_only=True).tag(sync=True)
     warning = t.Unicode(help="Shown when the text looks like it identifies someone.").tag(sync=True)
-    status = t.Unicode().tag(sync=True)
+    status = t.Unicode(help="Saved or unsaved, announced politely.").tag(sync=True)
     disabled = t.Bool(False).tag(sync=True)
 
     def __init__(self, activity: Reflection, **kwargs: Any) -> None:
@@ -44,6 +50,10 @@ class ReflectionBox(anywidget.AnyWidget):
             max_words=activity.max_words,
             **kwargs,
         )
+        self._saver: Saver | None = None
+        self._saved = ""
+        self._restoring = False
+        self.on_msg(self._handle_message)
 
     # Inside set_state, traitlets validates after the new value is already in place, so the
     # last accepted text is kept here rather than read back from self.value.
@@ -58,8 +68,8 @@ class ReflectionBox(anywidget.AnyWidget):
         value = value.replace("\x00", "")
         if len(value) > MAX_CHARS or count_words(value) > self.max_words:
             self.status = (
-                f"That is over the limit of {self.max_words} words; your earlier text is kept. "
-                "Please shorten it."
+                f"Not saved: that is over the limit of {self.max_words} words. Your earlier "
+                "text is kept; please shorten it."
             )
             return self._accepted
         self._accepted = value
@@ -69,3 +79,44 @@ class ReflectionBox(anywidget.AnyWidget):
     def _on_value(self, change: dict[str, Any]) -> None:
         self.set_trait("words", count_words(change["new"]))
         self.warning = warning_for(change["new"])
+        # A refused value comes back as the old one: nothing to save, keep the refusal message.
+        if not self._restoring and change["old"] != change["new"]:
+            self.save()
+
+    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "save":
+            self.save(explicit=True)
+
+    def set_saver(self, saver: Saver) -> None:
+        """Persist every accepted change through saver (the page wires this to the store)."""
+        self._saver = saver
+
+    def restore(self, text: str) -> None:
+        """Show text saved earlier, without saving it again."""
+        self._restoring = True
+        try:
+            self.value = text
+        finally:
+            self._restoring = False
+        self._saved = self.value
+        if text:
+            self.status = "Your saved text is restored."
+
+    def save(self, *, explicit: bool = False) -> bool:
+        """Save the current text if it changed; True when everything is saved."""
+        if self._saver is None:
+            self.status = "Enter your name at the top of the page so your work can be saved."
+            return False
+        if self.value == self._saved:
+            if explicit:
+                self.status = "Saved. No changes since the last save."
+            return True
+        try:
+            revision = self._saver(self.value)
+        except Exception:
+            self.status = "Not saved: the workbook could not store your text. It is still here; try Save again."
+            return False
+        self._saved = self.value
+        stamp = dt.datetime.now().strftime("%H:%M:%S")
+        self.status = f"Saved at {stamp} (version {revision})."
+        return True

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 from espec_widgets.case import load_library
 
 from ..conftest import PROJECT
+from .conftest import start_learner
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +50,7 @@ def test_case_page_renders_content_and_widgets(page: Page, server: str, case: ob
 def test_answering_shows_feedback_from_the_kernel(page: Page, server: str) -> None:
     case = CASES[0]
     question = next(a for a in case.ordered_activities if a.type == "multiple_choice")
-    page.goto(f"{server}/voila/render/{case.part.slug}/{case.id}.ipynb")
+    start_learner(page, server, f"/voila/render/{case.part.slug}/{case.id}.ipynb", "Bo Tester")
     group = page.get_by_role("group", name=question.title)
     wrong = next(i for i, o in enumerate(question.options) if not o.correct)
     group.get_by_role("radio" if not question.multiple else "checkbox").nth(wrong).check()

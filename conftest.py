@@ -1,0 +1,10 @@
+"""Every pytest run (unit tests and nbval over notebooks) uses a throwaway store, never a real one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+if "ESPEC_DB_URL" not in os.environ:
+    _folder = tempfile.mkdtemp(prefix="espec-test-store-")
+    os.environ["ESPEC_DB_URL"] = f"sqlite:///{_folder}/workbook.db"

@@ -1,0 +1,62 @@
+// Who is working: a name form on a first visit, then the resume link to bookmark.
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function render({ model, el: host }) {
+  const uid = "espec-" + Math.random().toString(36).slice(2, 10);
+  const region = el("section", { class: "espec-identity", "aria-labelledby": uid + "-h" });
+  const heading = el("h2", { id: uid + "-h" }, "Your workbook");
+  const message = el("p", { class: "espec-warning", role: "alert" });
+  const form = el("form", { class: "espec-start" });
+  const label = el("label", { for: uid + "-name" }, "Your name, as you want to see it on your work");
+  const input = el("input", { id: uid + "-name", type: "text", maxlength: "80", autocomplete: "name" });
+  const button = el("button", { type: "submit" }, "Start");
+  const hint = el("p", { class: "espec-privacy" },
+    "Your answers are saved as you go. Anyone with your resume link can open your work, so keep it private.");
+  form.append(label, input, button, hint);
+  const signedIn = el("div", { class: "espec-signed-in" });
+  const who = el("p");
+  const linkLabel = el("p", {}, "Your resume link (bookmark it to come back to your work):");
+  const link = el("a", { class: "espec-resume-link" });
+  const copy = el("button", { type: "button" }, "Copy link");
+  const status = el("p", { role: "status", "aria-live": "polite" });
+  signedIn.append(who, linkLabel, link, copy, status);
+  region.append(heading, message, form, signedIn);
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    model.send({ event: "start", name: input.value });
+  });
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(link.href);
+      status.textContent = "Link copied.";
+    } catch (e) {
+      status.textContent = "Select the link and copy it.";
+    }
+  });
+
+  function sync() {
+    const token = model.get("token");
+    message.textContent = model.get("message");
+    form.hidden = Boolean(token) || model.get("hub");
+    signedIn.hidden = !token;
+    if (token) {
+      who.textContent = `Working as ${model.get("display_name")}.`;
+      const url = new URL(window.location.href);
+      url.searchParams.set("learner", token);
+      link.href = url.toString();
+      link.textContent = url.toString();
+      linkLabel.hidden = copy.hidden = link.hidden = model.get("hub");
+    }
+  }
+  for (const name of ["token", "display_name", "message", "hub"]) model.on("change:" + name, sync);
+  sync();
+  host.append(region);
+}
+
+export default { render };

@@ -1,0 +1,86 @@
+"""Who is working on a page: a JupyterHub user, a learner from a resume link, or a new learner."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets as t
+
+from .request import query_parameter, wait_for_request
+from .store import InvalidToken, Learner, Store
+
+_HERE = Path(__file__).parent
+TOKEN_PARAMETER = "learner"
+
+
+class LearnerBar(anywidget.AnyWidget):
+    """Asks a first-time visitor for a name, then shows the resume link."""
+
+    _esm = _HERE / "identity.js"
+    _css = _HERE / "activities" / "controls.css"
+
+    token = t.Unicode(help="The learner's resume token (shown only to that learner).").tag(
+        sync=True
+    )
+    display_name = t.Unicode().tag(sync=True)
+    hub = t.Bool(False, help="Signed in through JupyterHub: no form and no link.").tag(sync=True)
+    message = t.Unicode(help="Why the page could not resume, or what to fix.").tag(sync=True)
+
+    def __init__(self, store: Store, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._store = store
+        self.learner: Learner | None = None
+        self._handlers: list[Callable[[Learner], None]] = []
+        self.on_msg(self._handle_message)
+
+    def on_learner(self, callback: Callable[[Learner], None]) -> None:
+        """Call callback(learner) once the learner is known."""
+        self._handlers.append(callback)
+        if self.learner is not None:
+            callback(self.learner)
+
+    def _set(self, learner: Learner, *, hub: bool = False) -> None:
+        self.learner = learner
+        self.hub = hub
+        self.display_name = learner.display_name
+        self.token = learner.token
+        self.message = ""
+        for handler in self._handlers:
+            handler(learner)
+
+    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and content.get("event") == "start":
+            self.start(content.get("name"))
+
+    def start(self, name: Any) -> None:
+        """Create a new learner from the name typed on the page."""
+        if self.learner is not None:
+            return
+        if not isinstance(name, str) or not name.strip():
+            self.message = "Please enter a name to start."
+            return
+        if len(name) > 200:
+            self.message = "Please use a shorter name (up to 80 characters)."
+            return
+        self._set(self._store.add_learner(name))
+
+    def resolve(self) -> None:
+        """Identify the learner from JupyterHub or the page's resume link (after the request)."""
+        wait_for_request()
+        if hub_user := os.environ.get("JUPYTERHUB_USER"):
+            self._set(self._store.update_or_create_hub_learner(hub_user, hub_user), hub=True)
+            return
+        token = query_parameter(TOKEN_PARAMETER)
+        if token is None:
+            return
+        try:
+            self._set(self._store.find_learner(token))
+        except InvalidToken as exc:
+            self.message = (
+                f"We could not open your saved work: {exc}. Check that you copied the whole link, "
+                "or start again with your name below (your saved work stays where it is)."
+            )

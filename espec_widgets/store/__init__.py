@@ -1,0 +1,229 @@
+"""The store: learners, every submitted response, and reflection drafts, through SQLAlchemy."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import tables
+from .migrations import LATEST, StoreVersionError, migrate
+
+__all__ = [
+    "LATEST",
+    "Draft",
+    "InvalidToken",
+    "Learner",
+    "Response",
+    "Store",
+    "StoreVersionError",
+    "default_url",
+    "open_store",
+]
+
+URL_ENV = "ESPEC_DB_URL"
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
+MAX_NAME = 80
+
+
+def default_url() -> str:
+    """$ESPEC_DB_URL, else a SQLite file in the per-user data folder (never the served folder)."""
+    if url := os.environ.get(URL_ENV):
+        return url
+    from platformdirs import user_data_dir
+
+    folder = Path(user_data_dir("espec-workbook", appauthor=False))
+    return f"sqlite:///{folder / 'workbook.db'}"
+
+
+class InvalidToken(ValueError):
+    """A resume token that is malformed or belongs to no learner."""
+
+
+@dataclass(frozen=True)
+class Learner:
+    id: int
+    token: str
+    display_name: str
+    hub_user: str | None
+
+
+@dataclass(frozen=True)
+class Response:
+    case_id: str
+    activity_id: str
+    payload: Any
+    correct: bool | None
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Draft:
+    case_id: str
+    activity_id: str
+    text: str
+    revision: int
+    updated_at: dt.datetime
+
+
+def _sqlite_engine(url: str) -> sa.Engine:
+    path = sa.make_url(url).database
+    if path and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30})
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        # Take the write lock up front: a deferred transaction that later writes can fail with
+        # SQLITE_BUSY without waiting for the busy timeout.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+class Store:
+    """A facade with consistent verbs: add_, find_, update_or_create_."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+
+    @staticmethod
+    def _now() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    # learners
+    def add_learner(self, display_name: str, *, hub_user: str | None = None) -> Learner:
+        name = " ".join(display_name.split())[:MAX_NAME]
+        if not name:
+            raise ValueError("a display name is needed")
+        token = secrets.token_urlsafe(24)  # 32 characters, 192 bits
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                tables.learners.insert().values(
+                    token=token, display_name=name, hub_user=hub_user, created_at=self._now()
+                )
+            )
+            learner_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+        return Learner(learner_id, token, name, hub_user)
+
+    def find_learner(self, token: str) -> Learner:
+        """The learner a resume token belongs to; InvalidToken says whether it was malformed."""
+        if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
+            raise InvalidToken("this resume link is not valid (it looks cut short or altered)")
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(tables.learners).where(tables.learners.c.token == token)
+            ).first()
+        if row is None:
+            raise InvalidToken("this resume link does not match any learner on this server")
+        return Learner(row.id, row.token, row.display_name, row.hub_user)
+
+    def update_or_create_hub_learner(self, hub_user: str, display_name: str) -> Learner:
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                sa.select(tables.learners).where(tables.learners.c.hub_user == hub_user)
+            ).first()
+        if row is not None:
+            return Learner(row.id, row.token, row.display_name, row.hub_user)
+        return self.add_learner(display_name, hub_user=hub_user)
+
+    # responses: append-only
+    def add_response(
+        self,
+        learner: Learner,
+        case_id: str,
+        activity_id: str,
+        payload: Any,
+        *,
+        correct: bool | None,
+    ) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                tables.responses.insert().values(
+                    learner_id=learner.id,
+                    case_id=case_id,
+                    activity_id=activity_id,
+                    payload=payload,
+                    correct=correct,
+                    created_at=self._now(),
+                )
+            )
+
+    def find_responses(self, learner: Learner, case_id: str) -> list[Response]:
+        r = tables.responses
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(r)
+                .where(r.c.learner_id == learner.id, r.c.case_id == case_id)
+                .order_by(r.c.id)
+            ).all()
+        return [
+            Response(x.case_id, x.activity_id, x.payload, x.correct, x.created_at) for x in rows
+        ]
+
+    # drafts
+    def update_or_create_draft(
+        self, learner: Learner, case_id: str, activity_id: str, text: str
+    ) -> int:
+        """Save a reflection draft; returns its new revision number."""
+        d = tables.drafts
+        key = (
+            (d.c.learner_id == learner.id)
+            & (d.c.case_id == case_id)
+            & (d.c.activity_id == activity_id)
+        )
+        with self.engine.begin() as conn:
+            current = conn.execute(sa.select(d.c.revision).where(key)).scalar()
+            if current is None:
+                conn.execute(
+                    d.insert().values(
+                        learner_id=learner.id,
+                        case_id=case_id,
+                        activity_id=activity_id,
+                        text=text,
+                        revision=1,
+                        updated_at=self._now(),
+                    )
+                )
+                return 1
+            conn.execute(
+                d.update()
+                .where(key)
+                .values(text=text, revision=current + 1, updated_at=self._now())
+            )
+            return int(current) + 1
+
+    def find_drafts(self, learner: Learner, case_id: str) -> dict[str, Draft]:
+        d = tables.drafts
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                sa.select(d).where(d.c.learner_id == learner.id, d.c.case_id == case_id)
+            ).all()
+        return {
+            x.activity_id: Draft(x.case_id, x.activity_id, x.text, x.revision, x.updated_at)
+            for x in rows
+        }
+
+
+def open_store(url: str | None = None) -> Store:
+    """Connect (creating and migrating the database if needed). Nothing happens on import."""
+    url = url or default_url()
+    engine = _sqlite_engine(url) if url.startswith("sqlite") else sa.create_engine(url)
+    migrate(engine)
+    return Store(engine)

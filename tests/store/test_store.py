@@ -1,0 +1,144 @@
+"""The store on a real SQLite file: identity, append-only history, drafts, migrations, concurrency."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from espec_widgets.store import InvalidToken, Store, StoreVersionError, open_store
+from espec_widgets.store.migrations import LATEST
+
+
+@pytest.fixture
+def url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'nested' / 'workbook.db'}"
+
+
+def test_file_is_created_in_wal_mode_and_migrated(url: str, tmp_path: Path) -> None:
+    store = open_store(url)
+    path = tmp_path / "nested" / "workbook.db"
+    assert path.exists()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations")]
+    assert versions == list(range(1, LATEST + 1))
+    open_store(url)  # a second open migrates nothing and fails on nothing
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+
+
+def test_newer_database_is_refused(url: str) -> None:
+    store = open_store(url)
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, 'future', '2030-01-01')"
+        )
+    with pytest.raises(StoreVersionError, match="newer than this workbook"):
+        open_store(url)
+
+
+def test_learners_and_tokens(url: str) -> None:
+    store = open_store(url)
+    ana = store.add_learner("  Ana \n  Reyes ")
+    assert ana.display_name == "Ana Reyes"
+    assert len(ana.token) == 32
+    assert store.find_learner(ana.token) == ana
+    other = store.add_learner("Ana Reyes")
+    assert other.token != ana.token and other.id != ana.id
+    with pytest.raises(InvalidToken, match="not valid"):
+        store.find_learner(ana.token[:-1])
+    with pytest.raises(InvalidToken, match="not valid"):
+        store.find_learner("' OR 1=1 --" + "x" * 21)
+    with pytest.raises(InvalidToken, match="does not match any learner"):
+        store.find_learner("A" * 32)
+    with pytest.raises(ValueError, match="display name"):
+        store.add_learner("   ")
+    assert len(store.add_learner("x" * 500).display_name) == 80
+
+
+def test_hub_user_maps_to_one_learner(url: str) -> None:
+    store = open_store(url)
+    first = store.update_or_create_hub_learner("jdoe", "jdoe")
+    assert store.update_or_create_hub_learner("jdoe", "jdoe") == first
+
+
+def test_responses_are_an_append_only_history(url: str) -> None:
+    store = open_store(url)
+    ana, ben = store.add_learner("Ana"), store.add_learner("Ben")
+    store.add_response(ana, "case-a", "q1", {"chosen": [1]}, correct=False)
+    store.add_response(ana, "case-a", "q1", {"chosen": [0]}, correct=True)
+    store.add_response(ana, "case-b", "q1", {"chosen": [2]}, correct=True)
+    store.add_response(ben, "case-a", "q1", {"chosen": [3]}, correct=False)
+    history = store.find_responses(ana, "case-a")
+    assert [(r.payload, r.correct) for r in history] == [
+        ({"chosen": [1]}, False),
+        ({"chosen": [0]}, True),
+    ]
+    assert history[0].created_at <= history[1].created_at
+    assert [r.payload for r in store.find_responses(ben, "case-a")] == [{"chosen": [3]}]
+
+
+def test_drafts_keep_the_latest_text_with_a_revision(url: str) -> None:
+    store = open_store(url)
+    ana, ben = store.add_learner("Ana"), store.add_learner("Ben")
+    assert store.update_or_create_draft(ana, "c", "r1", "first") == 1
+    assert store.update_or_create_draft(ana, "c", "r1", "second") == 2
+    store.update_or_create_draft(ben, "c", "r1", "ben's")
+    drafts = store.find_drafts(ana, "c")
+    assert drafts["r1"].text == "second" and drafts["r1"].revision == 2
+    assert store.find_drafts(ben, "c")["r1"].text == "ben's"
+    hostile = "'); DROP TABLE drafts; --\x01<script>alert(1)</script>" + "é" * 1000
+    store.update_or_create_draft(ana, "c", "r2", hostile)
+    assert store.find_drafts(ana, "c")["r2"].text == hostile
+
+
+WRITERS = 8
+PER_WRITER = 40
+
+
+def _writer(url: str, token: str, n: int) -> None:
+    store = open_store(url)
+    learner = store.find_learner(token)
+    for i in range(PER_WRITER):
+        store.add_response(
+            learner, "case", f"q{n}", {"chosen": [i], "writer": n}, correct=i % 2 == 0
+        )
+        store.update_or_create_draft(learner, "case", f"r{n}", f"writer {n} revision {i}")
+
+
+def test_eight_processes_writing_at_once_lose_nothing(url: str, tmp_path: Path) -> None:
+    store = open_store(url)
+    learner = store.add_learner("Shared")
+    ctx = mp.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(url, learner.token, n)) for n in range(WRITERS)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=180)
+    assert [p.exitcode for p in procs] == [0] * WRITERS
+    rows = store.find_responses(learner, "case")
+    assert len(rows) == WRITERS * PER_WRITER
+    for n in range(WRITERS):
+        mine = [r.payload["chosen"][0] for r in rows if r.payload["writer"] == n]
+        assert mine == list(range(PER_WRITER)), "each writer's history is complete and in order"
+    drafts = store.find_drafts(learner, "case")
+    assert {d.text for d in drafts.values()} == {
+        f"writer {n} revision {PER_WRITER - 1}" for n in range(WRITERS)
+    }
+    assert {d.revision for d in drafts.values()} == {PER_WRITER}
+    with sqlite3.connect(tmp_path / "nested" / "workbook.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_store_takes_any_sqlalchemy_url(tmp_path: Path) -> None:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'plain.db'}")
+    from espec_widgets.store.migrations import migrate
+
+    migrate(engine)
+    store = Store(engine)
+    learner = store.add_learner("Ana")
+    assert store.find_learner(learner.token).display_name == "Ana"

@@ -1,0 +1,148 @@
+"""A learner's whole flow on a case page, driven from Python: start, answer, reflect, resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from espec_widgets import page as page_module
+from espec_widgets.page import WAITING, CasePage, open_case
+from espec_widgets.store import open_store
+
+
+@pytest.fixture
+def env(workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("ESPEC_ROOT", str(workbook))
+    monkeypatch.setenv("ESPEC_DB_URL", url)
+    monkeypatch.delenv("QUERY_STRING", raising=False)
+    monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    return url
+
+
+def _open(monkeypatch: pytest.MonkeyPatch, query: str = "") -> CasePage:
+    monkeypatch.setenv("QUERY_STRING", query)
+    page = open_case("minimal-case")
+    page.show("who-decides")
+    page.show("own-reactions")
+    return page
+
+
+def _count_learners(url: str) -> int:
+    with open_store(url).engine.begin() as conn:
+        return int(conn.exec_driver_sql("SELECT count(*) FROM learners").scalar() or 0)
+
+
+def test_first_visit_waits_for_a_name(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _open(monkeypatch)
+    question, box = page.widgets["who-decides"], page.widgets["own-reactions"]
+    assert question.disabled and box.disabled
+    assert question.status == WAITING
+    question.set_state({"value": [0]})
+    assert question.submit() is None, "nothing is graded or stored before the learner starts"
+    page.identity._handle_message(page.identity, {"event": "start", "name": "  "}, [])
+    assert page.identity.message == "Please enter a name to start."
+    page.identity._handle_message(page.identity, {"event": "start", "name": "Ana"}, [])
+    assert page.identity.token and page.identity.display_name == "Ana"
+    assert not question.disabled and not box.disabled
+
+
+def test_answers_and_reflections_survive_a_new_kernel(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    token = page.identity.token
+    question, box = page.widgets["who-decides"], page.widgets["own-reactions"]
+    question.set_state({"value": [1]})
+    question._handle_message(question, {"event": "submit"}, [])
+    question.set_state({"value": [0]})
+    question.submit()
+    box.set_state({"value": "I noticed I rushed to fill the silence."})
+    assert box.status.startswith("Saved at")
+    box.set_state({"value": "I noticed I rushed to fill the silence. Next time I will wait."})
+    assert "(version 2)" in box.status
+
+    again = _open(monkeypatch, f"learner={token}")  # a reload, or a new kernel after a restart
+    assert again.learner.id == page.learner.id
+    q2, b2 = again.widgets["who-decides"], again.widgets["own-reactions"]
+    assert [a.correct for a in q2.attempts] == [False, True]
+    assert q2.value == [0] and q2.feedback[0]["kind"] == "correct"
+    assert b2.value == "I noticed I rushed to fill the silence. Next time I will wait."
+    assert b2.status == "Your saved text is restored."
+    assert not q2.disabled and not b2.disabled
+
+
+def test_oversized_reflection_leaves_the_saved_draft_intact(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    box = page.widgets["own-reactions"]
+    box.set_state({"value": "Kept text."})
+    box.set_state({"value": "word " * 5000})
+    assert "Not saved" in box.status
+    store = open_store(env)
+    assert store.find_drafts(page.learner, "minimal-case")["own-reactions"].text == "Kept text."
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("learner=short", "not valid"),
+        ("learner=" + "A" * 32, "does not match any learner"),
+        ("learner=%3Cscript%3E" + "x" * 24, "not valid"),
+    ],
+)
+def test_bad_resume_links_say_so_and_create_nobody(
+    env: str, monkeypatch: pytest.MonkeyPatch, query: str, words: str
+) -> None:
+    before = _count_learners(env)
+    page = _open(monkeypatch, query)
+    assert words in page.identity.message
+    assert page.learner is None and page.identity.token == ""
+    assert page.widgets["who-decides"].disabled
+    assert _count_learners(env) == before
+
+
+def test_work_is_the_learners_own(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ana = _open(monkeypatch)
+    ana.identity.start("Ana")
+    ana.widgets["own-reactions"].set_state({"value": "Ana's private reflection."})
+    ben = _open(monkeypatch)
+    ben.identity.start("Ben")
+    assert ben.widgets["own-reactions"].value == ""
+    assert ben.widgets["who-decides"].attempts == []
+
+
+def test_jupyterhub_user_needs_no_link(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JUPYTERHUB_USER", "jdoe")
+    first = _open(monkeypatch)
+    assert first.learner is not None and first.identity.hub
+    first.widgets["own-reactions"].set_state({"value": "Hub text."})
+    second = _open(monkeypatch)
+    assert second.learner.id == first.learner.id
+    assert second.widgets["own-reactions"].value == "Hub text."
+
+
+def test_store_failure_keeps_text_and_says_so(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    box = page.widgets["own-reactions"]
+
+    def broken(_text: str) -> int:
+        raise OSError("disk full")
+
+    box.set_saver(broken)
+    box.set_state({"value": "Still here."})
+    assert box.value == "Still here."
+    assert box.status.startswith("Not saved")
+
+
+def test_strict_mode_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESPEC_STRICT", "0")
+    assert not page_module._strict()
+    monkeypatch.setenv("ESPEC_STRICT", "1")
+    assert page_module._strict()
