@@ -8,3 +8,6 @@ import tempfile
 if "ESPEC_DB_URL" not in os.environ:
     _folder = tempfile.mkdtemp(prefix="espec-test-store-")
     os.environ["ESPEC_DB_URL"] = f"sqlite:///{_folder}/workbook.db"
+
+if "ESPEC_CACHE_DIR" not in os.environ:
+    os.environ["ESPEC_CACHE_DIR"] = tempfile.mkdtemp(prefix="espec-test-cache-")

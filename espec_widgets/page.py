@@ -8,8 +8,7 @@ import os
 from typing import Any
 
 from .case.errors import CaseFileError
-from .case.loader import parse_case
-from .case.schema import Case, MultipleChoice, Reflection
+from .case.runtime import MultipleChoiceSpec, ReflectionSpec, RuntimeCase, load_runtime_case
 from .paths import data_dir, project_root
 
 STRICT_ENV = "ESPEC_STRICT"
@@ -34,7 +33,7 @@ def _message(text: str) -> Any:
 class CasePage:
     """One learner's view of one case in one kernel: identity, widgets, and their stored state."""
 
-    def __init__(self, case: Case | None, *, store: Any = None, error: str = "") -> None:
+    def __init__(self, case: RuntimeCase | None, *, store: Any = None, error: str = "") -> None:
         self.case = case
         self.store = store
         self.error = error
@@ -51,10 +50,10 @@ class CasePage:
         assert self.case is not None
         activity = self.case.activity(activity_id)
         widget: Any
-        if isinstance(activity, MultipleChoice):
+        if isinstance(activity, MultipleChoiceSpec):
             widget = ChoiceQuestion(activity)
             widget.on_submit(self._record_attempt)
-        elif isinstance(activity, Reflection):
+        elif isinstance(activity, ReflectionSpec):
             widget = ReflectionBox(activity)
         else:  # pragma: no cover - the schema admits no other type yet
             raise KeyError(activity_id)
@@ -134,7 +133,7 @@ def open_case(case_id: str) -> CasePage:
 
     try:
         path = data_dir(project_root()) / "cases" / f"{case_id}.yaml"
-        case = parse_case(path)
+        case = load_runtime_case(path)
     except (CaseFileError, FileNotFoundError) as exc:
         if _strict():
             raise

@@ -10,7 +10,7 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from ..case.schema import MultipleChoice
+from ..case.runtime import MultipleChoiceSpec
 
 _HERE = Path(__file__).parent
 
@@ -40,7 +40,7 @@ class ChoiceQuestion(anywidget.AnyWidget):
     )
     status = t.Unicode(help="Announced to screen readers (aria-live).").tag(sync=True)
 
-    def __init__(self, activity: MultipleChoice, **kwargs: Any) -> None:
+    def __init__(self, activity: MultipleChoiceSpec, **kwargs: Any) -> None:
         super().__init__(
             question=activity.title,
             prompt=activity.prompt.strip(),

@@ -10,7 +10,7 @@ from typing import Any
 import anywidget
 import traitlets as t
 
-from ..case.schema import Reflection
+from ..case.runtime import ReflectionSpec
 from ..privacy import REMINDER, warning_for
 
 _HERE = Path(__file__).parent
@@ -43,7 +43,7 @@ class ReflectionBox(anywidget.AnyWidget):
     status = t.Unicode(help="Saved or unsaved, announced politely.").tag(sync=True)
     disabled = t.Bool(False).tag(sync=True)
 
-    def __init__(self, activity: Reflection, **kwargs: Any) -> None:
+    def __init__(self, activity: ReflectionSpec, **kwargs: Any) -> None:
         super().__init__(
             question=activity.title,
             prompt=activity.prompt.strip(),

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 
 from ..case import load_library
+from ..case.runtime import cache_case
 from ..paths import data_dir, notebooks_dir
 from .landing import guide_notebook, landing_notebook
 from .notebook import GENERATOR, case_notebook, dumps
@@ -42,6 +43,7 @@ def plan(root: Path) -> dict[str, str]:
     nb_dir = notebooks_dir(root).relative_to(root)
     cases = sorted(library.cases, key=lambda c: c.id)
     for case in cases:
+        cache_case(library.sources[case.id], case)  # learner kernels then skip validation
         source = library.sources[case.id].resolve().relative_to(root.resolve()).as_posix()
         path = nb_dir / case.part.slug / f"{case.id}.ipynb"
         out[path.as_posix()] = dumps(case_notebook(case, source=source))

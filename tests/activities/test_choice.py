@@ -6,16 +6,16 @@ import pytest
 
 from espec_widgets.activities import ChoiceQuestion
 from espec_widgets.case import parse_case
-from espec_widgets.case.schema import MultipleChoice
+from espec_widgets.case.runtime import MultipleChoiceSpec, from_case
 
 from ..conftest import FIXTURES
 
 
 @pytest.fixture
-def activity() -> MultipleChoice:
+def activity() -> MultipleChoiceSpec:
     case = parse_case(FIXTURES / "data" / "cases" / "minimal-case.yaml")
-    act = case.activity("who-decides")
-    assert isinstance(act, MultipleChoice)
+    act = from_case(case).activity("who-decides")
+    assert isinstance(act, MultipleChoiceSpec)
     return act
 
 
@@ -24,7 +24,7 @@ def _browser_sets(widget: ChoiceQuestion, value: object) -> None:
     widget.set_state({"value": value})
 
 
-def test_no_key_or_feedback_before_answering(activity: MultipleChoice) -> None:
+def test_no_key_or_feedback_before_answering(activity: MultipleChoiceSpec) -> None:
     widget = ChoiceQuestion(activity)
     state = widget.get_state()
     assert state["feedback"] == []
@@ -33,7 +33,7 @@ def test_no_key_or_feedback_before_answering(activity: MultipleChoice) -> None:
     assert not any("correct" in name for name in state), "no answer-key trait is synced"
 
 
-def test_wrong_then_right_keeps_every_attempt(activity: MultipleChoice) -> None:
+def test_wrong_then_right_keeps_every_attempt(activity: MultipleChoiceSpec) -> None:
     widget = ChoiceQuestion(activity)
     seen = []
     widget.on_submit(lambda w, a: seen.append(a))
@@ -65,7 +65,7 @@ def test_wrong_then_right_keeps_every_attempt(activity: MultipleChoice) -> None:
         "huge",
     ],
 )
-def test_tampered_values_are_refused(activity: MultipleChoice, value: object) -> None:
+def test_tampered_values_are_refused(activity: MultipleChoiceSpec, value: object) -> None:
     widget = ChoiceQuestion(activity)
     _browser_sets(widget, [1])
     try:
@@ -77,7 +77,7 @@ def test_tampered_values_are_refused(activity: MultipleChoice, value: object) ->
     assert widget.attempts[-1].chosen == (1,)
 
 
-def test_disabled_question_ignores_changes_and_submits(activity: MultipleChoice) -> None:
+def test_disabled_question_ignores_changes_and_submits(activity: MultipleChoiceSpec) -> None:
     widget = ChoiceQuestion(activity)
     _browser_sets(widget, [1])
     widget.disabled = True
@@ -88,7 +88,7 @@ def test_disabled_question_ignores_changes_and_submits(activity: MultipleChoice)
     assert widget.attempts == []
 
 
-def test_empty_submission_asks_for_an_answer(activity: MultipleChoice) -> None:
+def test_empty_submission_asks_for_an_answer(activity: MultipleChoiceSpec) -> None:
     widget = ChoiceQuestion(activity)
     assert widget.submit() is None
     assert widget.status == "Choose an answer first."

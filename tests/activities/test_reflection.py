@@ -7,7 +7,7 @@ import pytest
 from espec_widgets.activities import ReflectionBox
 from espec_widgets.activities.reflection import MAX_CHARS
 from espec_widgets.case import parse_case
-from espec_widgets.case.schema import Reflection
+from espec_widgets.case.runtime import ReflectionSpec, from_case
 
 from ..conftest import FIXTURES
 
@@ -15,8 +15,8 @@ from ..conftest import FIXTURES
 @pytest.fixture
 def box() -> ReflectionBox:
     case = parse_case(FIXTURES / "data" / "cases" / "minimal-case.yaml")
-    act = case.activity("own-reactions")
-    assert isinstance(act, Reflection)
+    act = from_case(case).activity("own-reactions")
+    assert isinstance(act, ReflectionSpec)
     return ReflectionBox(act)
 
 

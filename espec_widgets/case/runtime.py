@@ -1,0 +1,142 @@
+"""What a learner kernel needs of a case, without the schema machinery behind it.
+
+Validating a case builds pydantic's validators for every model (about 10 MB in each learner
+kernel). A kernel only needs the activities, so the validated case is reduced to this small form
+and cached under a key made from the case file's bytes: a kernel reads it with the json module,
+and only a cache miss (a case edited since the last `espec build`) pays for full validation.
+The attribute names match the schema models', so widgets accept either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+CACHE_ENV = "ESPEC_CACHE_DIR"
+FORMAT = 1
+"""Bump when the runtime form changes, so old cache entries are ignored."""
+
+
+@dataclass(frozen=True)
+class OptionSpec:
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class MultipleChoiceSpec:
+    id: str
+    title: str
+    prompt: str
+    multiple: bool
+    options: tuple[OptionSpec, ...]
+    type: str = "multiple_choice"
+
+
+@dataclass(frozen=True)
+class ReflectionSpec:
+    id: str
+    title: str
+    prompt: str
+    max_words: int
+    type: str = "reflection"
+
+
+ActivitySpec = MultipleChoiceSpec | ReflectionSpec
+
+
+@dataclass(frozen=True)
+class RuntimeCase:
+    id: str
+    activities: tuple[ActivitySpec, ...]
+
+    def activity(self, activity_id: str) -> ActivitySpec:
+        for activity in self.activities:
+            if activity.id == activity_id:
+                return activity
+        raise KeyError(f"case '{self.id}' has no activity '{activity_id}'")
+
+
+def from_case(case: Any) -> RuntimeCase:
+    """Reduce a validated schema.Case to its runtime form."""
+    activities: list[ActivitySpec] = []
+    for a in case.activities:
+        if a.type == "multiple_choice":
+            options = tuple(OptionSpec(o.text, o.correct, o.feedback) for o in a.options)
+            activities.append(MultipleChoiceSpec(a.id, a.title, a.prompt, a.multiple, options))
+        else:
+            activities.append(ReflectionSpec(a.id, a.title, a.prompt, a.max_words))
+    return RuntimeCase(case.id, tuple(activities))
+
+
+def _to_json(case: RuntimeCase) -> str:
+    return json.dumps({"format": FORMAT, **asdict(case)}, sort_keys=True)
+
+
+def _from_json(text: str) -> RuntimeCase:
+    data = json.loads(text)
+    if data.get("format") != FORMAT:
+        raise ValueError("old runtime format")
+    activities: list[ActivitySpec] = []
+    for a in data["activities"]:
+        if a["type"] == "multiple_choice":
+            options = tuple(OptionSpec(**o) for o in a.pop("options"))
+            activities.append(MultipleChoiceSpec(options=options, **a))
+        else:
+            activities.append(ReflectionSpec(**a))
+    return RuntimeCase(data["id"], tuple(activities))
+
+
+def cache_dir() -> Path:
+    if env := os.environ.get(CACHE_ENV):
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("espec-workbook", appauthor=False)) / "cases"
+
+
+def _cache_path(source: Path, raw: bytes) -> Path:
+    digest = hashlib.sha256(raw).hexdigest()[:24]
+    return cache_dir() / f"{source.stem}-{digest}.json"
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs the next kernel a validation
+
+
+def cache_case(source: Path, case: Any) -> None:
+    """Store the runtime form of a case just validated from source (used by `espec build`)."""
+    _write(_cache_path(source, source.read_bytes()), _to_json(from_case(case)))
+
+
+def load_runtime_case(source: Path) -> RuntimeCase:
+    """The runtime form of the case in source: from the cache, else validated and cached.
+
+    Raises CaseFileError (from the loader) when the file is not a valid case.
+    """
+    raw = source.read_bytes()
+    cached = _cache_path(source, raw)
+    try:
+        return _from_json(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from .loader import parse_case  # the schema machinery, only on a miss
+
+    case = parse_case(source)
+    runtime = from_case(case)
+    if source.read_bytes() == raw:  # not edited while we validated
+        _write(cached, _to_json(runtime))
+    return runtime

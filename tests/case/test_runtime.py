@@ -1,0 +1,88 @@
+"""The runtime form of a case: what learner kernels load, cached by the case file's bytes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from espec_widgets.case import CaseFileError, parse_case
+from espec_widgets.case.runtime import (
+    MultipleChoiceSpec,
+    ReflectionSpec,
+    cache_dir,
+    from_case,
+    load_runtime_case,
+)
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_runtime_form_keeps_what_widgets_need(workbook: Path) -> None:
+    case = parse_case(workbook / "data" / "cases" / "minimal-case.yaml")
+    runtime = from_case(case)
+    question = runtime.activity("who-decides")
+    assert isinstance(question, MultipleChoiceSpec)
+    assert [(o.text, o.correct, o.feedback) for o in question.options] == [
+        (o.text, o.correct, o.feedback) for o in case.activity("who-decides").options
+    ]
+    assert isinstance(runtime.activity("own-reactions"), ReflectionSpec)
+    with pytest.raises(KeyError, match="no activity 'nope'"):
+        runtime.activity("nope")
+
+
+def test_miss_validates_and_caches_then_hit_reads_the_cache(workbook: Path, cache: Path) -> None:
+    source = workbook / "data" / "cases" / "minimal-case.yaml"
+    first = load_runtime_case(source)
+    (entry,) = cache.glob("minimal-case-*.json")
+    assert load_runtime_case(source) == first
+    # An edited case file has other bytes, so it is validated again, never served stale.
+    source.write_text(source.read_text().replace("Who decides?", "Who speaks for Ruth?"))
+    assert load_runtime_case(source).activity("who-decides").title == "Who speaks for Ruth?"
+    assert len(list(cache.glob("minimal-case-*.json"))) == 2
+    source.write_text(source.read_text().replace("part: I\n", "part: V\n"))
+    with pytest.raises(CaseFileError):
+        load_runtime_case(source)
+    # A damaged cache entry is ignored, not trusted.
+    entry.write_text("{not json")
+    source.write_text(
+        source.read_text()
+        .replace("part: V\n", "part: I\n")
+        .replace("Who speaks for Ruth?", "Who decides?")
+    )
+    assert load_runtime_case(source) == first
+
+
+def test_cache_dir_default_is_per_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESPEC_CACHE_DIR", raising=False)
+    assert "espec-workbook" in str(cache_dir())
+
+
+def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path) -> None:
+    """A page on a built case loads neither pydantic nor the YAML parser, nor pandas."""
+    source = workbook / "data" / "cases" / "minimal-case.yaml"
+    load_runtime_case(source)  # as `espec build` does
+    code = (
+        "import sys, os\n"
+        "from espec_widgets.page import open_case\n"
+        "page = open_case('minimal-case'); page.show('who-decides'); page.show('own-reactions')\n"
+        "bad = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'ruamel', 'pandas', 'matplotlib', 'voila'})\n"
+        "print('HEAVY', bad)\n"
+    )
+    env = {
+        "ESPEC_ROOT": str(workbook),
+        "ESPEC_CACHE_DIR": str(cache),
+        "ESPEC_DB_URL": f"sqlite:///{cache / 'db.sqlite'}",
+        "PATH": "/usr/bin:/bin",
+    }
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    assert "HEAVY []" in out.stdout, out.stdout
