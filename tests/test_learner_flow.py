@@ -146,3 +146,28 @@ def test_strict_mode_flag(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not page_module._strict()
     monkeypatch.setenv("ESPEC_STRICT", "1")
     assert page_module._strict()
+
+
+def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    question = page.widgets["who-decides"]
+    question.set_state({"value": [1]})
+    question.submit()
+    store = open_store(env)
+    rows = store.find_responses(page.learner, "minimal-case")
+    assert [(r.activity_id, r.payload, r.correct) for r in rows] == [
+        ("who-decides", {"chosen": [1]}, False)
+    ]
+    for tampered in ([5], [0, 1], [-3]):
+        question.set_state({"value": tampered})
+        question._handle_message(question, {"event": "submit"}, [])
+    rows = store.find_responses(page.learner, "minimal-case")
+    assert [r.payload for r in rows] == [
+        {"chosen": [1]},
+        {"chosen": [1]},
+        {"chosen": [1]},
+        {"chosen": [1]},
+    ], "tampered values never reach the store; the kept selection is what is graded"
+    page.identity._handle_message(page.identity, {"event": "start", "name": "Mallory"}, [])
+    assert page.learner.display_name == "Ana", "a second start cannot switch learners"

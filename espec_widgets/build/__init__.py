@@ -44,7 +44,8 @@ def plan(root: Path) -> dict[str, str]:
     cases = sorted(library.cases, key=lambda c: c.id)
     for case in cases:
         cache_case(library.sources[case.id], case)  # learner kernels then skip validation
-        source = library.sources[case.id].resolve().relative_to(root.resolve()).as_posix()
+        # Lexical, not resolved: data/ may be a symlink (a shared case library).
+        source = Path(os.path.relpath(library.sources[case.id], root)).as_posix()
         path = nb_dir / case.part.slug / f"{case.id}.ipynb"
         out[path.as_posix()] = dumps(case_notebook(case, source=source))
     for guide_id, guide_path in library.guides.items():

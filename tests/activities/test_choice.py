@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from espec_widgets.activities import ChoiceQuestion
+from espec_widgets.activities import Attempt, ChoiceQuestion
 from espec_widgets.case import parse_case
 from espec_widgets.case.runtime import MultipleChoiceSpec, from_case
 
@@ -92,3 +92,29 @@ def test_empty_submission_asks_for_an_answer(activity: MultipleChoiceSpec) -> No
     widget = ChoiceQuestion(activity)
     assert widget.submit() is None
     assert widget.status == "Choose an answer first."
+
+
+def test_select_all_is_graded_as_a_set() -> None:
+    from espec_widgets.case.runtime import MultipleChoiceSpec, OptionSpec
+
+    spec = MultipleChoiceSpec(
+        id="pre-meeting",
+        title="What belongs in the pre-meeting?",
+        prompt="Select all that apply.",
+        multiple=True,
+        options=(
+            OptionSpec("Agree on the medical facts", True, "Shared facts first."),
+            OptionSpec("Identify the legal surrogate", True, "Who decides matters."),
+            OptionSpec("Decide the outcome in advance", False, "The family's values lead."),
+        ),
+    )
+    widget = ChoiceQuestion(spec)
+    widget.set_state({"value": [1]})
+    assert widget.submit() == Attempt(chosen=(1,), correct=False)
+    assert widget.feedback[0] == {}, "a partly right answer does not reveal the rest of the key"
+    widget.set_state({"value": [1, 0]})
+    assert widget.value == [0, 1]
+    assert widget.submit() == Attempt(chosen=(0, 1), correct=True)
+    assert widget.feedback[2]["verdict"] == "Not the best choice"
+    widget.set_state({"value": [0, 1, 2]})
+    assert widget.submit() == Attempt(chosen=(0, 1, 2), correct=False)

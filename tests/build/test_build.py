@@ -146,3 +146,15 @@ def test_served_folder_holds_learner_pages_only() -> None:
     for path in (PROJECT / "notebooks").rglob("*.ipynb"):
         meta = nbformat.read(path, as_version=4).metadata
         assert meta.get("espec", {}).get("audience") == "learner", path
+
+
+def test_symlinked_data_folder_builds(workbook: Path, tmp_path: Path) -> None:
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    link_root = other / "site"
+    link_root.mkdir()
+    (link_root / "data").symlink_to(workbook / "data")
+    report = build(link_root)
+    assert CASE_NB in report.written
+    nb = nbformat.read(link_root / CASE_NB, as_version=4)
+    assert nb.metadata["espec"]["source"] == "data/cases/minimal-case.yaml"
