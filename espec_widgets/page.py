@@ -77,6 +77,15 @@ class CasePage:
                 raise
             display(_message(f"This activity cannot be shown: {exc.args[0]}."))
 
+    def resume(self) -> None:
+        """Identify the learner and restore their work: the notebook's last cell.
+
+        A preheated kernel runs every cell above this one before anyone asks for the page, so
+        a visitor's request only pays for finding the learner and restoring their answers.
+        """
+        if self.identity is not None:
+            self.identity.resolve()
+
     # learner and store
     def start(self, learner: Any) -> None:
         """The learner is known: restore their saved work and open every activity."""
@@ -140,11 +149,8 @@ def open_case(case_id: str) -> CasePage:
         text = "This case could not be loaded. Please tell your course team. Details:\n" + str(exc)
         display(_message(text))
         return CasePage(None, error=text)
-    # Everything above runs while a preheated kernel waits in the pool; resolve() then waits
-    # for the learner's request before reading the resume link.
     page = CasePage(case, store=open_store())
     page.identity = LearnerBar(page.store)
     page.identity.on_learner(page.start)
     display(page.identity)
-    page.identity.resolve()
     return page

@@ -27,6 +27,7 @@ def _open(monkeypatch: pytest.MonkeyPatch, query: str = "") -> CasePage:
     page = open_case("minimal-case")
     page.show("who-decides")
     page.show("own-reactions")
+    page.resume()
     return page
 
 

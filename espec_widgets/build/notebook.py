@@ -123,6 +123,8 @@ def case_notebook(case: Case, *, source: str) -> nbformat.NotebookNode:
         for activity_id in scene.activities:
             cells.append(_code(f"activity-{activity_id}", f"case.show({activity_id!r})"))
     cells.append(_md("closing", _closing(case)))
+    # Last, so a preheated kernel has shown everything before it waits for the learner's request.
+    cells.append(_code("resume", "case.resume()"))
     nb = new_notebook(
         cells=cells,
         metadata={

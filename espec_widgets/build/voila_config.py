@@ -30,6 +30,8 @@ def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
             "file_allowlist": [r".*\.(png|jpg|jpeg|gif|svg|webp|vtt|mp4|webm|mp3|ogg|pdf)"],
             "file_denylist": [r".*\.(ipynb|py|yaml|yml|json|db|sqlite)"],
         },
+        # Resume links carry the learner's token: never send the page address to other sites.
+        "Voila": {"tornado_settings": {"headers": {"Referrer-Policy": "same-origin"}}},
         "VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": 0},
         "MappingKernelManager": {
             "cull_idle_timeout": CULL_IDLE_SECONDS,

@@ -18,7 +18,8 @@ CASES = sorted(load_library(PROJECT / "data").cases, key=lambda c: c.id)
 
 
 def test_landing_page_lists_parts_and_links_cases(page: Page, server: str) -> None:
-    page.goto(f"{server}/voila/render/index.ipynb")
+    response = page.goto(f"{server}/voila/render/index.ipynb")
+    assert response is not None and response.headers["referrer-policy"] == "same-origin"
     expect(page.get_by_role("heading", name="ESPEC case workbook")).to_be_visible()
     for part in ("Part I: Self-paced cases", "Part IV: Mentorship"):
         expect(page.get_by_role("heading", name=part)).to_be_visible()

@@ -63,10 +63,11 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
         "activity-who-decides",
         "activity-own-reactions",
         "closing",
+        "resume",
     ]
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[0] == "import espec_widgets.page as page\n\ncase = page.open_case('minimal-case')"
-    assert code[1:] == ["case.show('who-decides')", "case.show('own-reactions')"]
+    assert code[1:] == ["case.show('who-decides')", "case.show('own-reactions')", "case.resume()"]
     # Answer keys never reach the notebook: feedback text lives only in the case file.
     text = (workbook / CASE_NB).read_text(encoding="utf-8")
     assert "An appointed agent comes first" not in text
@@ -126,6 +127,8 @@ def test_voila_json_preheats_case_notebooks_only(workbook: Path) -> None:
     assert vc["strip_sources"] is True and vc["show_tracebacks"] is False
     assert vc["allow_template_override"] == "NO" and vc["allow_theme_override"] == "NO"
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
+    headers = config["Voila"]["tornado_settings"]["headers"]
+    assert headers["Referrer-Policy"] == "same-origin"
 
 
 def test_landing_lists_cases_by_part(workbook: Path) -> None:

@@ -71,7 +71,7 @@ def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path)
     code = (
         "import sys, os\n"
         "from espec_widgets.page import open_case\n"
-        "page = open_case('minimal-case'); page.show('who-decides'); page.show('own-reactions')\n"
+        "page = open_case('minimal-case'); page.show('who-decides'); page.show('own-reactions'); page.resume()\n"
         "bad = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'ruamel', 'pandas', 'matplotlib', 'voila'})\n"
         "print('HEAVY', bad)\n"
     )
