@@ -61,8 +61,8 @@ class CasePage:
         if self.learner is None:
             widget.disabled = True
             widget.status = WAITING
-        else:
-            self._bind(activity_id, widget)
+        else:  # shown again after the learner is known (a re-run cell in JupyterLab)
+            self._bind(activity_id, widget, self._saved_work())
         return widget
 
     def show(self, activity_id: str) -> None:
@@ -90,32 +90,42 @@ class CasePage:
     def start(self, learner: Any) -> None:
         """The learner is known: restore their saved work and open every activity."""
         self.learner = learner
+        saved = self._saved_work()
         for activity_id, widget in self.widgets.items():
-            self._bind(activity_id, widget)
+            self._bind(activity_id, widget, saved)
 
-    def _bind(self, activity_id: str, widget: Any) -> None:
-        from .activities import Attempt, ReflectionBox
+    def _saved_work(self) -> tuple[dict[str, list[Any]], dict[str, Any]]:
+        """The learner's attempts by activity and drafts by activity, in two queries."""
+        from .activities import Attempt
 
         assert self.case is not None and self.store is not None
-        case_id, learner = self.case.id, self.learner
-        if isinstance(widget, ReflectionBox):
-            draft = self.store.find_drafts(learner, case_id).get(activity_id)
-            widget.disabled = False
-            widget.restore(draft.text if draft else "")
-            if not draft:
-                widget.status = ""
-            widget.set_saver(
-                lambda text: self.store.update_or_create_draft(learner, case_id, activity_id, text)
-            )
-            return
-        attempts = []
-        for row in self.store.find_responses(learner, case_id):
+        attempts: dict[str, list[Any]] = {}
+        for row in self.store.find_responses(self.learner, self.case.id):
             chosen = row.payload.get("chosen") if isinstance(row.payload, dict) else None
-            if row.activity_id == activity_id and isinstance(chosen, list):
-                attempts.append(Attempt(tuple(int(i) for i in chosen), bool(row.correct)))
+            if isinstance(chosen, list) and all(isinstance(i, int) for i in chosen):
+                attempts.setdefault(row.activity_id, []).append(
+                    Attempt(tuple(chosen), bool(row.correct))
+                )
+        return attempts, self.store.find_drafts(self.learner, self.case.id)
+
+    def _bind(
+        self, activity_id: str, widget: Any, saved: tuple[dict[str, list[Any]], dict[str, Any]]
+    ) -> None:
+        from .activities import ReflectionBox
+
+        assert self.case is not None
+        attempts, drafts = saved
         widget.disabled = False
         widget.status = ""
-        widget.restore(attempts)
+        if isinstance(widget, ReflectionBox):
+            draft = drafts.get(activity_id)
+            widget.restore(draft.text if draft else "")
+            case_id, learner, store = self.case.id, self.learner, self.store
+            widget.set_saver(
+                lambda text: store.update_or_create_draft(learner, case_id, activity_id, text)
+            )
+        else:
+            widget.restore(attempts.get(activity_id, []))
 
     def _record_attempt(self, widget: Any, attempt: Any) -> None:
         activity_id = next(k for k, w in self.widgets.items() if w is widget)

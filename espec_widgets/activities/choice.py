@@ -102,11 +102,25 @@ class ChoiceQuestion(anywidget.AnyWidget):
         return attempt
 
     def restore(self, attempts: list[Attempt]) -> None:
-        """Show earlier attempts as they were left (used on resume)."""
-        self.attempts = list(attempts)
-        if attempts:
-            self.value = list(attempts[-1].chosen)
-            self._reveal(attempts[-1])
+        """Show earlier attempts as they were left (used on resume).
+
+        Attempts that no longer fit the question (the case was edited since) stay in the store
+        but are not shown.
+        """
+        n = len(self.options)
+        fitting = [
+            a
+            for a in attempts
+            if a.chosen
+            and all(0 <= i < n for i in a.chosen)
+            and (self.multiple or len(a.chosen) == 1)
+        ]
+        self.attempts = fitting
+        if fitting:
+            self.value = list(fitting[-1].chosen)
+            self._reveal(fitting[-1])
+        else:
+            self.value, self.feedback = [], []
 
     def _reveal(self, attempt: Attempt) -> None:
         show = range(len(self.options)) if attempt.correct else attempt.chosen

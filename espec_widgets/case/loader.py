@@ -6,9 +6,9 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
@@ -69,53 +69,28 @@ def _field_path(loc: Loc) -> str:
     return out
 
 
-def _model_fields(root_model: type, loc: Loc) -> list[str]:
-    """Field names allowed at the parent of loc, for 'did you mean' hints."""
-    from pydantic import BaseModel
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The models an annotation can hold, through lists, unions and Annotated."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
-    model: Any = root_model
+
+def _allowed_fields(loc: Loc) -> list[str]:
+    """Field names allowed beside loc's last key, for 'did you mean' hints."""
+    models: list[type[BaseModel]] = [Case]
     for key in loc[:-1]:
         if isinstance(key, int):
             continue
-        fields = getattr(model, "model_fields", {})
-        if key in fields:
-            model = _inner_model(fields[key].annotation, key)
-        elif hasattr(model, "__args__"):
-            continue
-        else:
-            tagged = _by_tag(model, key)
-            if tagged is None:
-                return []
-            model = tagged
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
-    return []
-
-
-def _inner_model(annotation: Any, key: str) -> Any:
-    from typing import get_args
-
-    from pydantic import BaseModel
-
-    stack = [annotation]
-    found: list[Any] = []
-    while stack:
-        a = stack.pop()
-        if isinstance(a, type) and issubclass(a, BaseModel):
-            found.append(a)
-        stack.extend(get_args(a))
-    if len(found) == 1:
-        return found[0]
-    return tuple(found) if found else None
-
-
-def _by_tag(models: Any, tag: str) -> Any:
-    if isinstance(models, tuple):
-        for m in models:
-            field = m.model_fields.get("type")
-            if field is not None and tag in getattr(field.annotation, "__args__", ()):
-                return m
-    return None
+        if len(models) == 1 and key in models[0].model_fields:
+            models = _models_in(models[0].model_fields[key].annotation)
+        else:  # a discriminator tag (e.g. 'reflection') picks one of several models
+            models = [
+                m
+                for m in models
+                if "type" in m.model_fields and key in get_args(m.model_fields["type"].annotation)
+            ]
+    return list(models[0].model_fields) if len(models) == 1 else []
 
 
 def _hint_for(error: Any, loc: Loc) -> tuple[str, str]:
@@ -125,7 +100,7 @@ def _hint_for(error: Any, loc: Loc) -> tuple[str, str]:
     if kind == "missing":
         return f"required field '{name}' is missing", f"add '{name}:' here"
     if kind == "extra_forbidden":
-        allowed = _model_fields(Case, loc)
+        allowed = _allowed_fields(loc)
         close = difflib.get_close_matches(str(name), allowed, n=1)
         hint = f"did you mean '{close[0]}'?" if close else ""
         if allowed:

@@ -118,3 +118,12 @@ def test_select_all_is_graded_as_a_set() -> None:
     assert widget.feedback[2]["verdict"] == "Not the best choice"
     widget.set_state({"value": [0, 1, 2]})
     assert widget.submit() == Attempt(chosen=(0, 1, 2), correct=False)
+
+
+def test_restore_skips_attempts_that_no_longer_fit(activity: MultipleChoiceSpec) -> None:
+    widget = ChoiceQuestion(activity)
+    widget.restore([Attempt((0,), True), Attempt((5,), False), Attempt((0, 1), False)])
+    assert widget.attempts == [Attempt((0,), True)]
+    assert widget.value == [0] and widget.feedback[0]["kind"] == "correct"
+    widget.restore([Attempt((9,), True)])
+    assert widget.attempts == [] and widget.value == [] and widget.feedback == []
