@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets as t
 
+from .activities._kernel_owned import KernelOwnedWidget
 from .request import query_parameter, wait_for_request
 from .store import InvalidToken, Learner, Store
 
 _HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 TOKEN_PARAMETER = "learner"
 
 
-class LearnerBar(anywidget.AnyWidget):
+class LearnerBar(KernelOwnedWidget):
     """Asks a first-time visitor for a name, then shows the resume link."""
 
     _esm = _HERE / "identity.js"
@@ -70,7 +72,12 @@ class LearnerBar(anywidget.AnyWidget):
 
     def resolve(self) -> None:
         """Identify the learner from JupyterHub or the page's resume link (after the request)."""
-        wait_for_request()
+        try:
+            wait_for_request()
+        except (OSError, TimeoutError):
+            log.exception("could not read the page request from Voila")
+            self.message = "We could not read this page's address. Please reload the page."
+            return
         if hub_user := os.environ.get("JUPYTERHUB_USER"):
             self._set(self._store.update_or_create_hub_learner(hub_user, hub_user), hub=True)
             return

@@ -172,3 +172,10 @@ def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) ->
     ], "tampered values never reach the store; the kept selection is what is graded"
     page.identity._handle_message(page.identity, {"event": "start", "name": "Mallory"}, [])
     assert page.learner.display_name == "Ana", "a second start cannot switch learners"
+    token = page.identity.token
+    page.identity.set_state({"token": "A" * 32, "display_name": "Mallory", "hub": True})
+    assert (page.identity.token, page.identity.display_name, page.identity.hub) == (
+        token,
+        "Ana",
+        False,
+    )

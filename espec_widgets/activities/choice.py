@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from ..case.runtime import MultipleChoiceSpec
+from ._kernel_owned import KernelOwnedWidget
 
 _HERE = Path(__file__).parent
 
@@ -23,9 +23,10 @@ class Attempt:
     correct: bool
 
 
-class ChoiceQuestion(anywidget.AnyWidget):
+class ChoiceQuestion(KernelOwnedWidget):
     """A question whose answer key and feedback stay in the kernel until the learner answers."""
 
+    _browser_inputs = frozenset({"value"})
     _esm = _HERE / "choice.js"
     _css = _HERE / "controls.css"
 

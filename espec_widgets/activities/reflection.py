@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import anywidget
 import traitlets as t
 
 from ..case.runtime import ReflectionSpec
 from ..privacy import REMINDER, warning_for
+from ._kernel_owned import KernelOwnedWidget
 
 _HERE = Path(__file__).parent
+log = logging.getLogger(__name__)
 
 MAX_CHARS = 20_000
 """A hard ceiling on stored text whatever the word limit: about 3,000 words of prose."""
@@ -26,9 +28,10 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-class ReflectionBox(anywidget.AnyWidget):
+class ReflectionBox(KernelOwnedWidget):
     """A reflection box; text over the limits is refused and the previous text is kept."""
 
+    _browser_inputs = frozenset({"value"})
     _esm = _HERE / "reflection.js"
     _css = _HERE / "controls.css"
 
@@ -114,6 +117,7 @@ class ReflectionBox(anywidget.AnyWidget):
         try:
             revision = self._saver(self.value)
         except Exception:
+            log.exception("could not save a reflection draft")
             self.status = "Not saved: the workbook could not store your text. It is still here; try Save again."
             return False
         self._saved = self.value

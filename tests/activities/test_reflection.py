@@ -59,3 +59,10 @@ def test_disabled_box_keeps_text(box: ReflectionBox) -> None:
     box.disabled = True
     box.set_state({"value": "changed"})
     assert box.value == "kept"
+
+
+def test_browser_cannot_change_limits_or_status(box: ReflectionBox) -> None:
+    box.set_state({"max_words": 10**9, "max_chars": 10**9, "status": "Saved", "words": 0})
+    assert box.max_words == 600 and box.status == ""
+    box.set_state({"value": 12345})  # a wrong type is refused, not raised
+    assert box.value == ""

@@ -1,0 +1,34 @@
+"""A widget base whose state belongs to the kernel: the browser may only change its inputs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import anywidget
+import traitlets as t
+
+log = logging.getLogger(__name__)
+
+
+class KernelOwnedWidget(anywidget.AnyWidget):
+    """Browser updates to anything but `_browser_inputs` are ignored and the browser is corrected.
+
+    In Voilà the front end can send any trait value, to any widget, disabled or not. Options,
+    answer state, feedback and status are the kernel's; only the learner's input comes from the
+    page, and its own validators check that.
+    """
+
+    _browser_inputs: ClassVar[frozenset[str]] = frozenset()
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        accepted = {k: v for k, v in sync_data.items() if k in self._browser_inputs}
+        refused = sorted(set(sync_data) - set(accepted))
+        try:
+            if accepted:
+                super().set_state(accepted)
+        except t.TraitError:  # a wrong type: keep the kernel's value
+            refused += sorted(accepted)
+        if refused:
+            log.warning("%s: ignored browser update to %s", type(self).__name__, refused)
+            self.send_state(refused)  # put the page back in step with the kernel
