@@ -135,13 +135,18 @@ class Store:
         return Learner(row.id, row.token, row.display_name, row.hub_user)
 
     def update_or_create_hub_learner(self, hub_user: str, display_name: str) -> Learner:
-        with self.engine.begin() as conn:
-            row = conn.execute(
-                sa.select(tables.learners).where(tables.learners.c.hub_user == hub_user)
-            ).first()
-        if row is not None:
-            return Learner(row.id, row.token, row.display_name, row.hub_user)
-        return self.add_learner(display_name, hub_user=hub_user)
+        for _ in range(2):  # a concurrent first visit may create the row between our steps
+            with self.engine.begin() as conn:
+                row = conn.execute(
+                    sa.select(tables.learners).where(tables.learners.c.hub_user == hub_user)
+                ).first()
+            if row is not None:
+                return Learner(row.id, row.token, row.display_name, row.hub_user)
+            try:
+                return self.add_learner(display_name, hub_user=hub_user)
+            except sa.exc.IntegrityError:
+                continue
+        raise RuntimeError(f"could not create or find the hub learner {hub_user!r}")
 
     # responses: append-only
     def add_response(
@@ -182,6 +187,17 @@ class Store:
         self, learner: Learner, case_id: str, activity_id: str, text: str
     ) -> int:
         """Save a reflection draft; returns its new revision number."""
+        for attempt in range(2):
+            try:
+                return self._write_draft(learner, case_id, activity_id, text)
+            except sa.exc.IntegrityError:
+                # Another connection created the same draft first (possible on PostgreSQL,
+                # where transactions do not take the write lock up front): update it instead.
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _write_draft(self, learner: Learner, case_id: str, activity_id: str, text: str) -> int:
         d = tables.drafts
         key = (
             (d.c.learner_id == learner.id)
@@ -189,7 +205,7 @@ class Store:
             & (d.c.activity_id == activity_id)
         )
         with self.engine.begin() as conn:
-            current = conn.execute(sa.select(d.c.revision).where(key)).scalar()
+            current = conn.execute(sa.select(d.c.revision).where(key).with_for_update()).scalar()
             if current is None:
                 conn.execute(
                     d.insert().values(

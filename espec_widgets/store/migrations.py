@@ -17,6 +17,8 @@ def _v1_initial(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+MIGRATION_LOCK = 0x45535045  # 'ESPE': the advisory lock key that serialises migrators on PostgreSQL
+
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "learners, responses, drafts", _v1_initial),
 ]
@@ -30,6 +32,8 @@ class StoreVersionError(RuntimeError):
 def migrate(engine: sa.Engine) -> int:
     """Bring the database to LATEST; safe when several processes start at once."""
     with engine.begin() as conn:  # BEGIN IMMEDIATE on SQLite: one migrator at a time
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         tables.schema_migrations.create(conn, checkfirst=True)
         done = {row.version for row in conn.execute(sa.select(tables.schema_migrations.c.version))}
         if done and max(done) > LATEST:
