@@ -57,6 +57,12 @@ function render({ model, el: host }) {
     timer = setTimeout(() => send(false), AUTOSAVE_MS);
   });
   area.addEventListener("blur", () => { if (timer) send(false); });
+  // Best effort: send text still waiting for the autosave when the tab is hidden or closed.
+  const flush = () => { if (timer) send(false); };
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush();
+  });
   save.addEventListener("click", () => send(true));
 
   function sync() {
