@@ -136,8 +136,10 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
+        from espec_widgets.serve import server_env
+
         env = {
-            **os.environ,
+            **server_env(tmp / "root"),
             "ESPEC_ROOT": str(tmp / "root"),
             "ESPEC_DB_URL": f"sqlite:///{tmp}/bench.db",
             "ESPEC_CACHE_DIR": str(tmp / "cache"),

@@ -10,6 +10,14 @@ from pathlib import Path
 from .paths import ROOT_ENV, notebooks_dir
 
 LANDING = "voila/render/index.ipynb"
+TEMPLATES = Path(__file__).parent / "share"
+"""A Jupyter data folder holding the workbook's Voilà template (voila/templates/espec)."""
+
+
+def server_env(root: Path) -> dict[str, str]:
+    """The environment Voilà (and so every kernel) runs with: the root and our template."""
+    jupyter_path = os.pathsep.join(p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH")) if p)
+    return {**os.environ, ROOT_ENV: str(root), "JUPYTER_PATH": jupyter_path}
 
 
 def voila_command(root: Path, *, port: int, host: str, open_browser: bool) -> list[str]:
@@ -31,7 +39,7 @@ def serve(root: Path, *, port: int, host: str, open_browser: bool = False) -> in
     if not (root / "voila.json").exists() or not (notebooks_dir(root) / "index.ipynb").exists():
         print("espec: notebooks are not built yet; run `espec build` first", file=sys.stderr)
         return 2
-    env = {**os.environ, ROOT_ENV: str(root)}
+    env = server_env(root)
     print(f"Serving the workbook at http://{host}:{port}/{LANDING}  (Ctrl+C to stop)", flush=True)
     try:
         return subprocess.call(

@@ -21,6 +21,19 @@ class KernelOwnedWidget(anywidget.AnyWidget):
 
     _browser_inputs: ClassVar[frozenset[str]] = frozenset()
 
+    def accept_from_browser(self, name: str, value: Any) -> bool:
+        """Apply one input sent with a message; False when it was refused (kernel value kept).
+
+        Widgets send their input along with actions such as submit or save, because the front
+        end may still be holding back the last state update when the action message leaves.
+        """
+        self._refused = False
+        self.set_state({name: value})
+        return not self._refused
+
+    _refused = False
+    """Set by set_state and by subclasses' validators when a browser value is refused."""
+
     def set_state(self, sync_data: dict[str, Any]) -> None:
         accepted = {k: v for k, v in sync_data.items() if k in self._browser_inputs}
         refused = sorted(set(sync_data) - set(accepted))
@@ -29,6 +42,8 @@ class KernelOwnedWidget(anywidget.AnyWidget):
                 super().set_state(accepted)
         except t.TraitError:  # a wrong type: keep the kernel's value
             refused += sorted(accepted)
+            self._refused = True
         if refused:
+            self._refused = True
             log.warning("%s: ignored browser update to %s", type(self).__name__, refused)
             self.send_state(refused)  # put the page back in step with the kernel

@@ -39,7 +39,9 @@ function render({ model, el: host }) {
   form.append(fieldset, button, status);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    model.send({ event: "submit" });
+    // The selection travels with the action: a state update may still be held back.
+    const chosen = rows.filter((r) => r.input.checked).map((r) => Number(r.input.value));
+    model.send({ event: "submit", value: chosen });
   });
 
   function sync() {

@@ -65,21 +65,27 @@ class ChoiceQuestion(KernelOwnedWidget):
         old = list(self._accepted)
         if self.disabled and value != old:
             self.status = "This question is closed; your answer was not changed."
+            self._refused = True
             return old
         if not all(isinstance(i, int) and 0 <= i < len(self.options) for i in value) or len(
             set(value)
         ) != len(value):
             self.status = "That choice was not recognised; please choose again."
+            self._refused = True
             return old
         if not self.multiple and len(value) > 1:
             self.status = "Choose one answer only."
+            self._refused = True
             return old
         self._accepted = tuple(sorted(value))
         return list(self._accepted)
 
     def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "submit":
-            self.submit()
+        if not isinstance(content, dict) or content.get("event") != "submit":
+            return
+        if "value" in content and not self.accept_from_browser("value", content["value"]):
+            return  # refused: the status says why, nothing is graded
+        self.submit()
 
     def on_submit(self, callback: Callable[[ChoiceQuestion, Attempt], None]) -> None:
         """Call callback(widget, attempt) after each graded submission."""

@@ -47,7 +47,8 @@ function render({ model, el: host }) {
       model.set("value", area.value);
       model.save_changes();
     }
-    if (explicit) model.send({ event: "save" });
+    // The text travels with the action: a state update may still be held back.
+    if (explicit) model.send({ event: "save", value: area.value });
   }
 
   area.addEventListener("input", () => {

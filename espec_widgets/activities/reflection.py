@@ -67,6 +67,7 @@ class ReflectionBox(KernelOwnedWidget):
         value = proposal["value"]
         if self.disabled:
             self.status = "This reflection is closed; your text was not changed."
+            self._refused = True
             return self._accepted
         value = value.replace("\x00", "")
         if len(value) > MAX_CHARS or count_words(value) > self.max_words:
@@ -74,6 +75,7 @@ class ReflectionBox(KernelOwnedWidget):
                 f"Not saved: that is over the limit of {self.max_words} words. Your earlier "
                 "text is kept; please shorten it."
             )
+            self._refused = True
             return self._accepted
         self._accepted = value
         return value
@@ -87,8 +89,11 @@ class ReflectionBox(KernelOwnedWidget):
             self.save()
 
     def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "save":
-            self.save(explicit=True)
+        if not isinstance(content, dict) or content.get("event") != "save":
+            return
+        if "value" in content and not self.accept_from_browser("value", content["value"]):
+            return  # refused: the status says why, and the saved text is untouched
+        self.save(explicit=True)
 
     def set_saver(self, saver: Saver) -> None:
         """Persist every accepted change through saver (the page wires this to the store)."""

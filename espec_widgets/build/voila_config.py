@@ -23,7 +23,7 @@ def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
             "default_pool_size": 0,
             "strip_sources": True,
             "show_tracebacks": False,
-            "template": "lab",
+            "template": "espec",  # lab plus accessibility fixes: espec_widgets/share
             "theme": "light",
             "allow_template_override": "NO",
             "allow_theme_override": "NO",

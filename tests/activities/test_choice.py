@@ -154,3 +154,16 @@ def test_tampered_options_cannot_widen_the_valid_answers(activity: MultipleChoic
     assert widget.value == [] and len(widget.options) == 2 and not widget.multiple
     widget.set_state({"value": [0, 1]})
     assert widget.value == []
+
+
+def test_submit_carries_its_own_selection(activity: MultipleChoiceSpec) -> None:
+    """The page sends the selection with the submit, since a state update may lag behind it."""
+    widget = ChoiceQuestion(activity)
+    widget.set_state({"value": [1]})
+    widget._handle_message(widget, {"event": "submit", "value": [0]}, [])
+    assert widget.attempts == [Attempt((0,), True)]
+    widget._handle_message(widget, {"event": "submit", "value": [9]}, [])
+    assert len(widget.attempts) == 1, "a refused selection is not graded"
+    assert widget.status == "That choice was not recognised; please choose again."
+    widget._handle_message(widget, {"event": "submit", "value": "zero"}, [])
+    assert len(widget.attempts) == 1

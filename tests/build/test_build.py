@@ -126,6 +126,7 @@ def test_voila_json_preheats_case_notebooks_only(workbook: Path) -> None:
     assert vc["preheat_kernel"] is True
     assert vc["strip_sources"] is True and vc["show_tracebacks"] is False
     assert vc["allow_template_override"] == "NO" and vc["allow_theme_override"] == "NO"
+    assert vc["template"] == "espec"
     assert config["MappingKernelManager"]["cull_idle_timeout"] > 0
     headers = config["Voila"]["tornado_settings"]["headers"]
     assert headers["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,95 @@
+"""Accessibility, measured: axe-core on every page, and a whole case done with the keyboard alone."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from espec_widgets.case import load_library
+
+from ..conftest import PROJECT
+from .conftest import start_learner
+
+pytestmark = pytest.mark.browser
+
+LIBRARY = load_library(PROJECT / "data")
+CASES = sorted(LIBRARY.cases, key=lambda c: c.id)
+PAGES = (
+    ["index.ipynb"]
+    + [f"{c.part.slug}/{c.id}.ipynb" for c in CASES]
+    + [f"guides/{g}.ipynb" for g in sorted(LIBRARY.guides)]
+)
+
+
+def _serious(page: Page) -> list[str]:
+    result = Axe().run(page)
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result.response["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_or_critical_violations(page: Page, server: str, path: str) -> None:
+    url = f"/voila/render/{path}"
+    if path.startswith("part-"):
+        start_learner(page, server, url, "Axe Tester")  # audit the page with its controls live
+        expect(page.get_by_role("group").first).to_be_visible()
+    else:
+        page.goto(server + url)
+        expect(page.get_by_role("heading").first).to_be_visible()
+    assert _serious(page) == []
+
+
+def _tab_until(page: Page, predicate: str, *, limit: int = 80) -> None:
+    """Press Tab until the focused element satisfies a JS predicate on `el`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(
+            f"(() => {{ const el = document.activeElement; return Boolean({predicate}); }})()"
+        ):
+            return
+    raise AssertionError(f"Tab never reached an element where {predicate}")
+
+
+def _in_group(title: str) -> str:
+    return f"el.closest('fieldset') && el.closest('fieldset').querySelector('legend').textContent === {title!r}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> None:
+    page.goto(f"{server}/voila/render/{case.part.slug}/{case.id}.ipynb")  # type: ignore[attr-defined]
+    expect(page.get_by_role("button", name="Start")).to_be_visible()
+    _tab_until(page, "el.tagName === 'INPUT' && el.type === 'text'")
+    page.keyboard.type("Kay Board")
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Working as Kay Board.")).to_be_visible()
+
+    for activity in case.ordered_activities:  # type: ignore[attr-defined]
+        if activity.type == "multiple_choice":
+            right = [i for i, o in enumerate(activity.options) if o.correct]
+            if activity.multiple:
+                for i in right:
+                    _tab_until(page, f"{_in_group(activity.title)} && el.value === '{i}'")
+                    page.keyboard.press("Space")
+            else:
+                _tab_until(page, f"{_in_group(activity.title)} && el.type === 'radio'")
+                if right[0] == 0:
+                    page.keyboard.press("Space")
+                for _ in range(right[0]):
+                    page.keyboard.press("ArrowDown")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check answer'")
+            page.keyboard.press("Enter")
+            group = page.get_by_role("group", name=activity.title)
+            expect(group).to_contain_text("A strong choice")
+            expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Well reasoned")
+        else:
+            label = activity.title
+            _tab_until(page, f"el.tagName === 'TEXTAREA' && el.labels[0].textContent === {label!r}")
+            page.keyboard.type("I will slow down and ask before I assume.")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Save'")
+            page.keyboard.press("Enter")
+            box = page.get_by_role("textbox", name=label)
+            expect(box.locator("xpath=..").get_by_role("status")).to_contain_text("Saved")
