@@ -24,7 +24,8 @@ function render({ model, el: host }) {
   const link = el("a", { class: "espec-resume-link" });
   const copy = el("button", { type: "button" }, "Copy link");
   const status = el("p", { role: "status", "aria-live": "polite" });
-  signedIn.append(who, linkLabel, link, copy, status);
+  const progress = el("p", { class: "espec-progress" });
+  signedIn.append(who, progress, linkLabel, link, copy, status);
   region.append(heading, message, form, signedIn);
 
   form.addEventListener("submit", (event) => {
@@ -43,6 +44,7 @@ function render({ model, el: host }) {
   function sync() {
     const token = model.get("token");
     message.textContent = model.get("message");
+    progress.textContent = model.get("progress");
     form.hidden = Boolean(token) || model.get("hub");
     signedIn.hidden = !token;
     if (token) {
@@ -54,7 +56,9 @@ function render({ model, el: host }) {
       linkLabel.hidden = copy.hidden = link.hidden = model.get("hub");
     }
   }
-  for (const name of ["token", "display_name", "message", "hub"]) model.on("change:" + name, sync);
+  for (const name of ["token", "display_name", "message", "hub", "progress"]) {
+    model.on("change:" + name, sync);
+  }
   sync();
   host.append(region);
 }

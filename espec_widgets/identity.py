@@ -31,6 +31,7 @@ class LearnerBar(KernelOwnedWidget):
     display_name = t.Unicode().tag(sync=True)
     hub = t.Bool(False, help="Signed in through JupyterHub: no form and no link.").tag(sync=True)
     message = t.Unicode(help="Why the page could not resume, or what to fix.").tag(sync=True)
+    progress = t.Unicode(help="How many activities are done, and which are left.").tag(sync=True)
 
     def __init__(self, store: Store, **kwargs: Any) -> None:
         super().__init__(**kwargs)

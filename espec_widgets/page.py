@@ -8,7 +8,7 @@ import os
 from typing import Any
 
 from .case.errors import CaseFileError
-from .case.runtime import MultipleChoiceSpec, ReflectionSpec, RuntimeCase, load_runtime_case
+from .case.runtime import RuntimeCase, load_runtime_case
 from .paths import data_dir, project_root
 
 STRICT_ENV = "ESPEC_STRICT"
@@ -45,18 +45,11 @@ class CasePage:
         """The widget for an activity, created once per page and bound to the learner's store."""
         if activity_id in self.widgets:
             return self.widgets[activity_id]
-        from .activities import ChoiceQuestion, ReflectionBox
+        from .activities import widget_for
 
         assert self.case is not None
-        activity = self.case.activity(activity_id)
-        widget: Any
-        if isinstance(activity, MultipleChoiceSpec):
-            widget = ChoiceQuestion(activity)
-            widget.on_submit(self._record_attempt)
-        elif isinstance(activity, ReflectionSpec):
-            widget = ReflectionBox(activity)
-        else:  # pragma: no cover - the schema admits no other type yet
-            raise KeyError(activity_id)
+        widget = widget_for(self.case.activity(activity_id))
+        widget.on_response(lambda payload, correct: self._record(activity_id, payload, correct))
         self.widgets[activity_id] = widget
         if self.learner is None:
             widget.disabled = True
@@ -93,54 +86,57 @@ class CasePage:
         saved = self._saved_work()
         for activity_id, widget in self.widgets.items():
             self._bind(activity_id, widget, saved)
+        self._update_progress()
 
     def _saved_work(self) -> tuple[dict[str, list[Any]], dict[str, Any]]:
-        """The learner's attempts by activity and drafts by activity, in two queries."""
-        from .activities import Attempt
-
+        """The learner's response payloads and drafts by activity, in two queries."""
         assert self.case is not None and self.store is not None
-        attempts: dict[str, list[Any]] = {}
+        payloads: dict[str, list[Any]] = {}
         for row in self.store.find_responses(self.learner, self.case.id):
-            chosen = row.payload.get("chosen") if isinstance(row.payload, dict) else None
-            if isinstance(chosen, list) and all(isinstance(i, int) for i in chosen):
-                attempts.setdefault(row.activity_id, []).append(
-                    Attempt(tuple(chosen), bool(row.correct))
-                )
-        return attempts, self.store.find_drafts(self.learner, self.case.id)
+            if isinstance(row.payload, dict):
+                payloads.setdefault(row.activity_id, []).append(row.payload)
+        return payloads, self.store.find_drafts(self.learner, self.case.id)
 
     def _bind(
         self, activity_id: str, widget: Any, saved: tuple[dict[str, list[Any]], dict[str, Any]]
     ) -> None:
-        from .activities import ReflectionBox
-
         assert self.case is not None
-        attempts, drafts = saved
+        payloads, drafts = saved
         widget.disabled = False
         widget.status = ""
-        if isinstance(widget, ReflectionBox):
+        if widget.uses_draft:
             draft = drafts.get(activity_id)
             widget.restore(draft.text if draft else "")
             case_id, learner, store = self.case.id, self.learner, self.store
             widget.set_saver(
                 lambda text: store.update_or_create_draft(learner, case_id, activity_id, text)
             )
+            widget.on_saved(self._update_progress)
         else:
-            widget.restore(attempts.get(activity_id, []))
+            widget.restore_state(payloads.get(activity_id, []))
 
-    def _record_attempt(self, widget: Any, attempt: Any) -> None:
-        activity_id = next(k for k, w in self.widgets.items() if w is widget)
+    def _record(self, activity_id: str, payload: dict[str, Any], correct: bool | None) -> None:
         assert self.case is not None
+        widget = self.widgets[activity_id]
         try:
             self.store.add_response(
-                self.learner,
-                self.case.id,
-                activity_id,
-                {"chosen": list(attempt.chosen)},
-                correct=attempt.correct,
+                self.learner, self.case.id, activity_id, payload, correct=correct
             )
         except Exception:
-            log.exception("could not store an attempt")
+            log.exception("could not store a response")
             widget.status += " (This answer could not be saved; please try again.)"
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        """Tell the learner how far they are and what is left (in the learner bar)."""
+        if self.identity is None or self.case is None:
+            return
+        left = [self.case.activity(aid).title for aid, w in self.widgets.items() if not w.done]
+        done = len(self.widgets) - len(left)
+        text = f"Done: {done} of {len(self.widgets)} activities."
+        if left:
+            text += " Still to do: " + "; ".join(left) + "."
+        self.identity.progress = text
 
 
 def open_case(case_id: str) -> CasePage:

@@ -58,7 +58,7 @@ def test_answers_and_reflections_survive_a_new_kernel(
     token = page.identity.token
     question, box = page.widgets["who-decides"], page.widgets["own-reactions"]
     question.set_state({"value": [1]})
-    question._handle_message(question, {"event": "submit"}, [])
+    question._on_message(question, {"event": "submit"}, [])
     question.set_state({"value": [0]})
     question.submit()
     box.set_state({"value": "I noticed I rushed to fill the silence."})
@@ -162,7 +162,7 @@ def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) ->
     ]
     for tampered in ([5], [0, 1], [-3]):
         question.set_state({"value": tampered})
-        question._handle_message(question, {"event": "submit"}, [])
+        question._on_message(question, {"event": "submit"}, [])
     rows = store.find_responses(page.learner, "minimal-case")
     assert [r.payload for r in rows] == [
         {"chosen": [1]},
@@ -179,3 +179,19 @@ def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) ->
         "Ana",
         False,
     )
+
+
+def test_progress_says_what_is_left(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    assert page.identity.progress == (
+        "Done: 0 of 2 activities. Still to do: Who decides?; Your reactions."
+    )
+    question = page.widgets["who-decides"]
+    question.set_state({"value": [1]})
+    question.submit()
+    assert page.identity.progress == "Done: 1 of 2 activities. Still to do: Your reactions."
+    page.widgets["own-reactions"].set_state({"value": "A thought."})
+    assert page.identity.progress == "Done: 2 of 2 activities."
+    again = _open(monkeypatch, f"learner={page.identity.token}")
+    assert again.identity.progress == "Done: 2 of 2 activities."

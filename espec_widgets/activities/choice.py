@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,7 @@ from typing import Any
 import traitlets as t
 
 from ..case.runtime import MultipleChoiceSpec
-from ._kernel_owned import KernelOwnedWidget
+from ._activity import ActivityWidget
 
 _HERE = Path(__file__).parent
 
@@ -23,7 +22,7 @@ class Attempt:
     correct: bool
 
 
-class ChoiceQuestion(KernelOwnedWidget):
+class ChoiceQuestion(ActivityWidget):
     """A question whose answer key and feedback stay in the kernel until the learner answers."""
 
     _browser_inputs = frozenset({"value"})
@@ -35,11 +34,9 @@ class ChoiceQuestion(KernelOwnedWidget):
     options = t.List(t.Unicode(), help="Option texts, in order.").tag(sync=True)
     multiple = t.Bool(False, help="Select all that apply.").tag(sync=True)
     value = t.List(t.Int(), help="Indexes of the selected options.").tag(sync=True)
-    disabled = t.Bool(False).tag(sync=True)
     feedback = t.List(t.Dict(), help="Per-option feedback, filled only after an answer.").tag(
         sync=True
     )
-    status = t.Unicode(help="Announced to screen readers (aria-live).").tag(sync=True)
 
     def __init__(self, activity: MultipleChoiceSpec, **kwargs: Any) -> None:
         super().__init__(
@@ -52,8 +49,6 @@ class ChoiceQuestion(KernelOwnedWidget):
         self._activity = activity
         self._key = tuple(i for i, o in enumerate(activity.options) if o.correct)
         self.attempts: list[Attempt] = []
-        self._submit_handlers: list[Callable[[ChoiceQuestion, Attempt], None]] = []
-        self.on_msg(self._handle_message)
 
     # Inside set_state, traitlets validates after the new value is already in place, so the
     # last accepted value is kept here rather than read back from self.value.
@@ -80,16 +75,12 @@ class ChoiceQuestion(KernelOwnedWidget):
         self._accepted = tuple(sorted(value))
         return list(self._accepted)
 
-    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("event") != "submit":
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event != "submit":
             return
         if "value" in content and not self.accept_from_browser("value", content["value"]):
             return  # refused: the status says why, nothing is graded
         self.submit()
-
-    def on_submit(self, callback: Callable[[ChoiceQuestion, Attempt], None]) -> None:
-        """Call callback(widget, attempt) after each graded submission."""
-        self._submit_handlers.append(callback)
 
     def submit(self) -> Attempt | None:
         """Grade the current selection, reveal its feedback and keep the attempt."""
@@ -104,9 +95,21 @@ class ChoiceQuestion(KernelOwnedWidget):
         attempt = Attempt(chosen=chosen, correct=correct)
         self.attempts.append(attempt)
         self._reveal(attempt)
-        for handler in self._submit_handlers:
-            handler(self, attempt)
+        self._emit({"chosen": list(chosen)}, correct)
         return attempt
+
+    def restore_state(self, payloads: list[dict[str, Any]]) -> None:
+        """Attempts are regraded against the current key, never trusted from storage."""
+        attempts = []
+        for payload in payloads:
+            chosen = payload.get("chosen")
+            if isinstance(chosen, list) and all(type(i) is int for i in chosen):
+                attempts.append(Attempt(tuple(chosen), set(chosen) == set(self._key)))
+        self.restore(attempts)
+
+    @property
+    def done(self) -> bool:
+        return bool(self.attempts)
 
     def restore(self, attempts: list[Attempt]) -> None:
         """Show earlier attempts as they were left (used on resume).

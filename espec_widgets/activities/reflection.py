@@ -12,7 +12,7 @@ import traitlets as t
 
 from ..case.runtime import ReflectionSpec
 from ..privacy import REMINDER, warning_for
-from ._kernel_owned import KernelOwnedWidget
+from ._activity import ActivityWidget
 
 _HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -28,9 +28,10 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-class ReflectionBox(KernelOwnedWidget):
+class ReflectionBox(ActivityWidget):
     """A reflection box; text over the limits is refused and the previous text is kept."""
 
+    uses_draft = True
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "reflection.js"
     _css = _HERE / "controls.css"
@@ -43,8 +44,6 @@ class ReflectionBox(KernelOwnedWidget):
     max_chars = t.Int(MAX_CHARS).tag(sync=True)
     words = t.Int(0, read_only=True).tag(sync=True)
     warning = t.Unicode(help="Shown when the text looks like it identifies someone.").tag(sync=True)
-    status = t.Unicode(help="Saved or unsaved, announced politely.").tag(sync=True)
-    disabled = t.Bool(False).tag(sync=True)
 
     def __init__(self, activity: ReflectionSpec, **kwargs: Any) -> None:
         super().__init__(
@@ -54,9 +53,9 @@ class ReflectionBox(KernelOwnedWidget):
             **kwargs,
         )
         self._saver: Saver | None = None
+        self._saved_handlers: list[Callable[[], None]] = []
         self._saved = ""
         self._restoring = False
-        self.on_msg(self._handle_message)
 
     # Inside set_state, traitlets validates after the new value is already in place, so the
     # last accepted text is kept here rather than read back from self.value.
@@ -88,12 +87,20 @@ class ReflectionBox(KernelOwnedWidget):
         if not self._restoring and change["old"] != change["new"]:
             self.save()
 
-    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict) or content.get("event") != "save":
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event != "save":
             return
         if "value" in content and not self.accept_from_browser("value", content["value"]):
             return  # refused: the status says why, and the saved text is untouched
         self.save(explicit=True)
+
+    @property
+    def done(self) -> bool:
+        return bool(self._saved.strip())
+
+    def on_saved(self, callback: Callable[[], None]) -> None:
+        """Call callback() after each successful save."""
+        self._saved_handlers.append(callback)
 
     def set_saver(self, saver: Saver) -> None:
         """Persist every accepted change through saver (the page wires this to the store)."""
@@ -128,4 +135,6 @@ class ReflectionBox(KernelOwnedWidget):
         self._saved = self.value
         stamp = dt.datetime.now().strftime("%H:%M:%S")
         self.status = f"Saved at {stamp} (version {revision})."
+        for handler in self._saved_handlers:
+            handler()
         return True

@@ -10,6 +10,15 @@ from ..case.schema import Case, Line, Media, Scene
 GENERATOR = "espec-widgets build"
 NBFORMAT_MINOR = 5
 
+KIND_LABELS = {
+    "multiple_choice": "a question",
+    "reflection": "a reflection",
+    "classify": "sort into categories",
+    "sequence": "put in order",
+    "checklist": "a checklist",
+    "self_assessment": "a self-assessment",
+}
+
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -118,9 +127,14 @@ def case_notebook(case: Case, *, source: str) -> nbformat.NotebookNode:
         _code("setup", f"import espec_widgets.page as page\n\ncase = page.open_case({case.id!r})"),
         _md("people", _people(case)),
     ]
+    total = len(case.ordered_activities)
+    number = 0
     for scene in case.scenes:
         cells.append(_md(f"scene-{scene.id}", _scene(case, scene)))
         for activity_id in scene.activities:
+            number += 1
+            kind = KIND_LABELS[case.activity(activity_id).type]  # type: ignore[attr-defined]
+            cells.append(_md(f"heading-{activity_id}", f"### Activity {number} of {total}: {kind}"))
             cells.append(_code(f"activity-{activity_id}", f"case.show({activity_id!r})"))
     cells.append(_md("closing", _closing(case)))
     # Last, so a preheated kernel has shown everything before it waits for the learner's request.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from .schema import Case, PersonKind
 
@@ -68,6 +69,9 @@ def check_references(case: Case, *, known_guides: Iterable[str] | None = None) -
                     "add it to the case's 'domains', or tag the activity with one of them",
                 )
 
+    for i, activity in enumerate(case.activities):
+        yield from _check_activity(i, activity)
+
     scene_ids = [s.id for s in case.scenes]
     placed: Counter[str] = Counter()
     for i, scene in enumerate(case.scenes):
@@ -113,3 +117,31 @@ def check_references(case: Case, *, known_guides: Iterable[str] | None = None) -
                     f"unknown guide '{guide}'",
                     f"guides are the files in data/guides/: {', '.join(sorted(guides)) or '(none)'}",
                 )
+
+
+def _check_activity(i: int, activity: Any) -> Iterator[Found]:
+    """Rules inside one activity: ids its parts refer to, and duplicates a learner cannot tell apart."""
+    where = ("activities", i)
+    if activity.type == "classify":
+        ids = [c.id for c in activity.categories]
+        for dup in sorted(_duplicates(ids)):
+            yield (*where, "categories"), f"duplicate category id '{dup}'", ""
+        for j, item in enumerate(activity.items):
+            if item.category not in ids:
+                yield (
+                    (*where, "items", j, "category"),
+                    f"unknown category '{item.category}'",
+                    "categories here: " + ", ".join(ids),
+                )
+        used = {item.category for item in activity.items}
+        if len(used) < 2:
+            yield (*where, "items"), "every item is in the same category", "use at least two"
+    for part in ("options", "items", "steps"):
+        texts = [getattr(x, "text", x) for x in getattr(activity, part, [])]
+        for j, text in enumerate(texts):
+            if texts.index(text) != j:
+                yield (*where, part, j), "the same text appears twice in this activity", ""
+    if activity.type == "self_assessment":
+        for j, label in enumerate(activity.scale):
+            if activity.scale.index(label) != j:
+                yield (*where, "scale", j), f"the scale repeats '{label}'", ""

@@ -13,12 +13,12 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args, get_origin, get_type_hints
 
 CACHE_ENV = "ESPEC_CACHE_DIR"
-FORMAT = 1
+FORMAT = 2
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
 
@@ -48,7 +48,86 @@ class ReflectionSpec:
     type: str = "reflection"
 
 
-ActivitySpec = MultipleChoiceSpec | ReflectionSpec
+@dataclass(frozen=True)
+class CategorySpec:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ClassifyItemSpec:
+    text: str
+    category: str
+    feedback: str
+
+
+@dataclass(frozen=True)
+class ClassifySpec:
+    id: str
+    title: str
+    prompt: str
+    categories: tuple[CategorySpec, ...]
+    items: tuple[ClassifyItemSpec, ...]
+    type: str = "classify"
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    text: str
+    feedback: str
+
+
+@dataclass(frozen=True)
+class SequenceSpec:
+    id: str
+    title: str
+    prompt: str
+    steps: tuple[StepSpec, ...]
+    type: str = "sequence"
+
+
+@dataclass(frozen=True)
+class ChecklistItemSpec:
+    text: str
+    rationale: str
+
+
+@dataclass(frozen=True)
+class ChecklistSpec:
+    id: str
+    title: str
+    prompt: str
+    items: tuple[ChecklistItemSpec, ...]
+    type: str = "checklist"
+
+
+@dataclass(frozen=True)
+class SelfAssessmentSpec:
+    id: str
+    title: str
+    prompt: str
+    items: tuple[str, ...]
+    scale: tuple[str, ...]
+    retrospective: bool
+    type: str = "self_assessment"
+
+
+ActivitySpec = (
+    MultipleChoiceSpec
+    | ReflectionSpec
+    | ClassifySpec
+    | SequenceSpec
+    | ChecklistSpec
+    | SelfAssessmentSpec
+)
+SPECS: dict[str, type] = {
+    "multiple_choice": MultipleChoiceSpec,
+    "reflection": ReflectionSpec,
+    "classify": ClassifySpec,
+    "sequence": SequenceSpec,
+    "checklist": ChecklistSpec,
+    "self_assessment": SelfAssessmentSpec,
+}
 
 
 @dataclass(frozen=True)
@@ -63,16 +142,31 @@ class RuntimeCase:
         raise KeyError(f"case '{self.id}' has no activity '{activity_id}'")
 
 
+def _build(cls: Any, data: Any) -> Any:
+    """A spec dataclass from a dict, nested specs and tuples included; other keys are dropped."""
+    hints = get_type_hints(cls)
+    kwargs = {}
+    for f in fields(cls):
+        if f.name in data:
+            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    if get_origin(hint) is tuple:
+        return tuple(_convert(get_args(hint)[0], v) for v in value)
+    if is_dataclass(hint):
+        return _build(hint, value)
+    return value
+
+
+def _from_dicts(case_id: str, activities: list[dict[str, Any]]) -> RuntimeCase:
+    return RuntimeCase(case_id, tuple(_build(SPECS[a["type"]], a) for a in activities))
+
+
 def from_case(case: Any) -> RuntimeCase:
     """Reduce a validated schema.Case to its runtime form."""
-    activities: list[ActivitySpec] = []
-    for a in case.activities:
-        if a.type == "multiple_choice":
-            options = tuple(OptionSpec(o.text, o.correct, o.feedback) for o in a.options)
-            activities.append(MultipleChoiceSpec(a.id, a.title, a.prompt, a.multiple, options))
-        else:
-            activities.append(ReflectionSpec(a.id, a.title, a.prompt, a.max_words))
-    return RuntimeCase(case.id, tuple(activities))
+    return _from_dicts(case.id, [a.model_dump(mode="json") for a in case.activities])
 
 
 def _to_json(case: RuntimeCase) -> str:
@@ -83,14 +177,7 @@ def _from_json(text: str) -> RuntimeCase:
     data = json.loads(text)
     if data.get("format") != FORMAT:
         raise ValueError("old runtime format")
-    activities: list[ActivitySpec] = []
-    for a in data["activities"]:
-        if a["type"] == "multiple_choice":
-            options = tuple(OptionSpec(**o) for o in a.pop("options"))
-            activities.append(MultipleChoiceSpec(options=options, **a))
-        else:
-            activities.append(ReflectionSpec(**a))
-    return RuntimeCase(data["id"], tuple(activities))
+    return _from_dicts(data["id"], data["activities"])
 
 
 def cache_dir() -> Path:

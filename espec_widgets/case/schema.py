@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -17,126 +16,38 @@ from pydantic import (
     model_validator,
 )
 
+from .vocabulary import (
+    CECategory,
+    Domain,
+    NASWStandard,
+    Part,
+    PersonKind,
+    SettingType,
+    Skill,
+    Trajectory,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CECategory",
+    "Case",
+    "Checklist",
+    "Classify",
+    "Domain",
+    "MultipleChoice",
+    "NASWStandard",
+    "Part",
+    "PersonKind",
+    "Reflection",
+    "SelfAssessment",
+    "Sequence",
+    "SettingType",
+    "Skill",
+    "Trajectory",
+]
+
 SCHEMA_VERSION = 1
 """The version this code writes and reads natively; older files are upgraded in memory."""
-
-
-class Domain(StrEnum):
-    """The eight domains of the NCP Clinical Practice Guidelines (4th ed.), by their exact names."""
-
-    STRUCTURE = "Structure and Processes of Care"
-    PHYSICAL = "Physical Aspects of Care"
-    PSYCHOLOGICAL = "Psychological and Psychiatric Aspects of Care"
-    SOCIAL = "Social Aspects of Care"
-    SPIRITUAL = "Spiritual, Religious, and Existential Aspects of Care"
-    CULTURAL = "Cultural Aspects of Care"
-    END_OF_LIFE = "Care of the Patient Nearing the End of Life"
-    ETHICAL = "Ethical and Legal Aspects of Care"
-
-
-class Part(StrEnum):
-    """The four parts of the program."""
-
-    I = "I"  # noqa: E741
-    II = "II"
-    III = "III"
-    IV = "IV"
-
-    @property
-    def slug(self) -> str:
-        return {"I": "part-1", "II": "part-2", "III": "part-3", "IV": "part-4"}[self.value]
-
-
-class CECategory(StrEnum):
-    """The CE categories the Part I hours are split into."""
-
-    CLINICAL = "clinical"
-    PAIN_SYMPTOM = "pain and symptom management"
-    CROSS_CULTURAL = "cross-cultural"
-    ETHICS = "ethics"
-
-
-class Skill(StrEnum):
-    """Skills a case or activity practises (the guide's highest-impact skills first)."""
-
-    ASSESSMENT = "biopsychosocial-spiritual assessment"
-    ACP = "advance care planning"
-    FAMILY_MEETINGS = "family meetings"
-    INTERPROFESSIONAL = "interprofessional communication"
-    PROFESSIONAL_DEVELOPMENT = "professional development"
-    RESPONDING_TO_EMOTION = "responding to emotion"
-    SERIOUS_NEWS = "breaking serious news"
-    SERIOUS_ILLNESS_CONVERSATION = "serious illness conversation"
-    GOALS_OF_CARE = "goals of care"
-    SPIRITUAL_ASSESSMENT = "spiritual assessment"
-    CULTURAL_HUMILITY = "cultural humility"
-    INTERPRETERS = "working with interpreters"
-    SCREENING = "screening"
-    SOCIAL_NEEDS = "social needs and SDOH"
-    CAREGIVER_SUPPORT = "caregiver support"
-    GRIEF = "grief and bereavement"
-    CAPACITY_ETHICS = "capacity and ethics"
-    CARE_COORDINATION = "care coordination"
-    END_OF_LIFE_PREPARATION = "preparing for the last days"
-    ADVOCACY = "advocacy"
-    LEADERSHIP = "leadership"
-    SELF_AWARENESS = "self-awareness"
-
-
-class NASWStandard(StrEnum):
-    """NASW Standards for Social Work Practice in Palliative and End of Life Care."""
-
-    ETHICS = "Ethics and Values"
-    KNOWLEDGE = "Knowledge"
-    ASSESSMENT = "Assessment"
-    INTERVENTION = "Intervention/Treatment Planning"
-    SELF_AWARENESS = "Attitude/Self-Awareness"
-    ADVOCACY = "Empowerment and Advocacy"
-    DOCUMENTATION = "Documentation"
-    TEAMWORK = "Interdisciplinary Teamwork"
-    CULTURAL = "Cultural Competence"
-    CONTINUING_EDUCATION = "Continuing Education"
-    LEADERSHIP = "Supervision, Leadership, and Training"
-
-
-class SettingType(StrEnum):
-    HOSPITAL = "hospital"
-    ICU = "ICU"
-    EMERGENCY = "emergency department"
-    HOSPICE = "hospice"
-    NURSING_HOME = "nursing home"
-    OUTPATIENT_ONCOLOGY = "outpatient oncology"
-    HOME_HEALTH = "home health"
-    COMMUNITY_PALLIATIVE = "community palliative care"
-    PAEDIATRICS = "paediatrics"
-    NICU = "NICU"
-    CLINIC = "clinic"
-    VIRTUAL = "virtual"
-
-
-class Trajectory(StrEnum):
-    CANCER = "cancer"
-    HEART_FAILURE = "heart failure"
-    COPD = "COPD"
-    DEMENTIA = "dementia"
-    ALS = "ALS"
-    DIALYSIS_WITHDRAWAL = "dialysis withdrawal"
-    STROKE = "stroke"
-    ICU_SEPSIS = "ICU sepsis"
-    SUDDEN_DEATH = "sudden death"
-    PAEDIATRIC_LIFE_LIMITING = "paediatric life-limiting condition"
-    NOT_APPLICABLE = "not applicable"
-
-
-class PersonKind(StrEnum):
-    PATIENT = "patient"
-    FAMILY = "family"
-    CHOSEN_FAMILY = "chosen family"
-    FRIEND = "friend"
-    TEAM = "team"
-    INTERPRETER = "interpreter"
-    GUARDIAN = "guardian"
-    OTHER = "other"
 
 
 # Measurable verbs for objectives (Bloom-style). Vague verbs get a specific hint instead.
@@ -266,9 +177,6 @@ class MultipleChoice(_Activity):
                 f"{correct} options are marked correct but 'multiple' is false; "
                 "mark one, or set 'multiple: true' for a select-all-that-apply question"
             )
-        texts = [o.text for o in self.options]
-        if len(set(texts)) != len(texts):
-            raise ValueError("two options have the same text")
         return self
 
 
@@ -277,7 +185,75 @@ class Reflection(_Activity):
     max_words: Annotated[int, Field(ge=50, le=2000)] = 600
 
 
-Activity = Annotated[MultipleChoice | Reflection, Field(discriminator="type")]
+class Category(_Model):
+    id: Slug
+    label: ShortText
+
+
+class ClassifyItem(_Model):
+    text: Text
+    category: Slug = Field(description="The id of the category this item belongs to.")
+    feedback: Text = Field(description="Why the item belongs there; shown after answering.")
+
+
+class Classify(_Activity):
+    """Sort items into categories, e.g. label clinician lines by NURSE element."""
+
+    type: Literal["classify"]
+    categories: Annotated[list[Category], Field(min_length=2, max_length=8)]
+    items: Annotated[list[ClassifyItem], Field(min_length=2, max_length=12)]
+
+
+class Step(_Model):
+    text: Text
+    feedback: Text = Field(description="Why the step comes at this point; shown if misplaced.")
+
+
+class Sequence(_Activity):
+    """Put steps in order (SPIKES, the flow of a family meeting). Write them in the right order."""
+
+    type: Literal["sequence"]
+    steps: Annotated[list[Step], Field(min_length=3, max_length=10)]
+
+
+class ChecklistItem(_Model):
+    text: Text
+    rationale: Text = Field(description="Why this step matters.")
+
+
+class Checklist(_Activity):
+    """Ungraded steps to tick, each with its rationale (e.g. a family-meeting pre-meeting)."""
+
+    type: Literal["checklist"]
+    items: Annotated[list[ChecklistItem], Field(min_length=2, max_length=15)]
+
+
+DEFAULT_SCALE = [
+    "Not at all confident",
+    "Slightly confident",
+    "Moderately confident",
+    "Very confident",
+    "Completely confident",
+]
+
+
+class SelfAssessment(_Activity):
+    """Likert items of our own (never a licensed instrument's), optionally rated before and now."""
+
+    type: Literal["self_assessment"]
+    items: Annotated[list[ShortText], Field(min_length=1, max_length=10)]
+    scale: Annotated[list[ShortText], Field(min_length=3, max_length=7)] = Field(
+        default_factory=lambda: list(DEFAULT_SCALE)
+    )
+    retrospective: bool = Field(
+        default=True, description="Ask for 'before this case' and 'now' (retrospective pre/post)."
+    )
+
+
+Activity = Annotated[
+    MultipleChoice | Reflection | Classify | Sequence | Checklist | SelfAssessment,
+    Field(discriminator="type"),
+]
 
 
 def _https(url: HttpUrl) -> HttpUrl:
@@ -339,7 +315,7 @@ class Case(_Model):
     guides: list[Slug] = Field(default_factory=list)
     review: Review
 
-    def activity(self, activity_id: str) -> MultipleChoice | Reflection:
+    def activity(self, activity_id: str) -> _Activity:
         for activity in self.activities:
             if activity.id == activity_id:
                 return activity
@@ -356,6 +332,6 @@ class Case(_Model):
         return next(p for p in self.people if p.kind is PersonKind.PATIENT)
 
     @property
-    def ordered_activities(self) -> list[MultipleChoice | Reflection]:
+    def ordered_activities(self) -> list[_Activity]:
         """Activities in the order the learner meets them, scene by scene."""
         return [self.activity(a) for scene in self.scenes for a in scene.activities]

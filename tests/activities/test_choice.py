@@ -36,7 +36,9 @@ def test_no_key_or_feedback_before_answering(activity: MultipleChoiceSpec) -> No
 def test_wrong_then_right_keeps_every_attempt(activity: MultipleChoiceSpec) -> None:
     widget = ChoiceQuestion(activity)
     seen = []
-    widget.on_submit(lambda w, a: seen.append(a))
+    widget.on_response(
+        lambda payload, correct: seen.append(Attempt(tuple(payload["chosen"]), correct))
+    )
     _browser_sets(widget, [1])
     first = widget.submit()
     assert first is not None and not first.correct
@@ -44,7 +46,7 @@ def test_wrong_then_right_keeps_every_attempt(activity: MultipleChoiceSpec) -> N
     assert widget.feedback[0] == {}, "the key is not revealed by a wrong answer"
     assert "Attempt 1: not quite" in widget.status
     _browser_sets(widget, [0])
-    widget._handle_message(widget, {"event": "submit"}, [])
+    widget._on_message(widget, {"event": "submit"}, [])
     assert [a.correct for a in widget.attempts] == [False, True]
     assert seen == widget.attempts
     assert widget.feedback[0]["text"].startswith("An appointed agent comes first")
@@ -160,10 +162,10 @@ def test_submit_carries_its_own_selection(activity: MultipleChoiceSpec) -> None:
     """The page sends the selection with the submit, since a state update may lag behind it."""
     widget = ChoiceQuestion(activity)
     widget.set_state({"value": [1]})
-    widget._handle_message(widget, {"event": "submit", "value": [0]}, [])
+    widget._on_message(widget, {"event": "submit", "value": [0]}, [])
     assert widget.attempts == [Attempt((0,), True)]
-    widget._handle_message(widget, {"event": "submit", "value": [9]}, [])
+    widget._on_message(widget, {"event": "submit", "value": [9]}, [])
     assert len(widget.attempts) == 1, "a refused selection is not graded"
     assert widget.status == "That choice was not recognised; please choose again."
-    widget._handle_message(widget, {"event": "submit", "value": "zero"}, [])
+    widget._on_message(widget, {"event": "submit", "value": "zero"}, [])
     assert len(widget.attempts) == 1

@@ -71,9 +71,9 @@ def test_browser_cannot_change_limits_or_status(box: ReflectionBox) -> None:
 def test_save_carries_its_own_text(box: ReflectionBox) -> None:
     saved: list[str] = []
     box.set_saver(lambda text: saved.append(text) or len(saved))
-    box._handle_message(box, {"event": "save", "value": "Typed just before Save."}, [])
+    box._on_message(box, {"event": "save", "value": "Typed just before Save."}, [])
     assert saved == ["Typed just before Save."]
-    box._handle_message(box, {"event": "save", "value": "word " * 5000}, [])
+    box._on_message(box, {"event": "save", "value": "word " * 5000}, [])
     assert saved == ["Typed just before Save."] and "Not saved" in box.status
-    box._handle_message(box, {"event": "save", "value": ["not", "text"]}, [])
+    box._on_message(box, {"event": "save", "value": ["not", "text"]}, [])
     assert saved == ["Typed just before Save."]

@@ -60,7 +60,9 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
         "setup",
         "people",
         "scene-arrival",
+        "heading-who-decides",
         "activity-who-decides",
+        "heading-own-reactions",
         "activity-own-reactions",
         "closing",
         "resume",
@@ -72,6 +74,8 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
     text = (workbook / CASE_NB).read_text(encoding="utf-8")
     assert "An appointed agent comes first" not in text
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    headings = [c.source.strip() for c in nb.cells if c["id"].startswith("heading-")]
+    assert headings == ["### Activity 1 of 2: a question", "### Activity 2 of 2: a reflection"]
 
 
 def test_check_reports_edited_missing_and_stale(workbook: Path) -> None:

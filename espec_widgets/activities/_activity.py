@@ -1,0 +1,56 @@
+"""What every activity widget offers the page: responses out, saved state back in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import traitlets as t
+
+from ._kernel_owned import KernelOwnedWidget
+
+ResponseHandler = Callable[[dict[str, Any], "bool | None"], None]
+"""Called with (payload, correct) for each response to keep; correct is None if ungraded."""
+
+
+class ActivityWidget(KernelOwnedWidget):
+    """Base of the exercise widgets.
+
+    Graded and ungraded exercises report each submission with `_emit`; the page stores it in the
+    append-only history and, on resume, hands every stored payload back to `restore_state`, which
+    rebuilds the widget from them (checking each against the current activity, since a case may
+    have been edited since). Text widgets set `uses_draft` and are restored from drafts instead.
+    """
+
+    uses_draft: ClassVar[bool] = False
+
+    disabled = t.Bool(False, help="True until the learner is known, or when closed.").tag(sync=True)
+    status = t.Unicode(help="Announced to screen readers (aria-live).").tag(sync=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._response_handlers: list[ResponseHandler] = []
+        self.on_msg(self._on_message)
+
+    def on_response(self, callback: ResponseHandler) -> None:
+        """Call callback(payload, correct) for every response the learner makes."""
+        self._response_handlers.append(callback)
+
+    def _emit(self, payload: dict[str, Any], correct: bool | None) -> None:
+        for handler in self._response_handlers:
+            handler(payload, correct)
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if isinstance(content, dict) and isinstance(content.get("event"), str):
+            self.handle_event(content["event"], content)
+
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        """An action from the page (submit, save …); content may carry the input it acted on."""
+
+    def restore_state(self, payloads: list[dict[str, Any]]) -> None:
+        """Rebuild the widget from the learner's stored payloads, oldest first."""
+
+    @property
+    def done(self) -> bool:
+        """Whether the learner has completed this activity (for progress)."""
+        return False

@@ -1,0 +1,126 @@
+"""The controlled vocabulary of case files: domains, parts, CE categories, skills, settings …
+
+Values are what an educator writes in YAML; the docs (docs/authoring.md) list them all.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Domain(StrEnum):
+    """The eight domains of the NCP Clinical Practice Guidelines (4th ed.), by their exact names."""
+
+    STRUCTURE = "Structure and Processes of Care"
+    PHYSICAL = "Physical Aspects of Care"
+    PSYCHOLOGICAL = "Psychological and Psychiatric Aspects of Care"
+    SOCIAL = "Social Aspects of Care"
+    SPIRITUAL = "Spiritual, Religious, and Existential Aspects of Care"
+    CULTURAL = "Cultural Aspects of Care"
+    END_OF_LIFE = "Care of the Patient Nearing the End of Life"
+    ETHICAL = "Ethical and Legal Aspects of Care"
+
+
+class Part(StrEnum):
+    """The four parts of the program."""
+
+    I = "I"  # noqa: E741
+    II = "II"
+    III = "III"
+    IV = "IV"
+
+    @property
+    def slug(self) -> str:
+        return {"I": "part-1", "II": "part-2", "III": "part-3", "IV": "part-4"}[self.value]
+
+
+class CECategory(StrEnum):
+    """The CE categories the Part I hours are split into."""
+
+    CLINICAL = "clinical"
+    PAIN_SYMPTOM = "pain and symptom management"
+    CROSS_CULTURAL = "cross-cultural"
+    ETHICS = "ethics"
+
+
+class Skill(StrEnum):
+    """Skills a case or activity practises (the guide's highest-impact skills first)."""
+
+    ASSESSMENT = "biopsychosocial-spiritual assessment"
+    ACP = "advance care planning"
+    FAMILY_MEETINGS = "family meetings"
+    INTERPROFESSIONAL = "interprofessional communication"
+    PROFESSIONAL_DEVELOPMENT = "professional development"
+    RESPONDING_TO_EMOTION = "responding to emotion"
+    SERIOUS_NEWS = "breaking serious news"
+    SERIOUS_ILLNESS_CONVERSATION = "serious illness conversation"
+    GOALS_OF_CARE = "goals of care"
+    SPIRITUAL_ASSESSMENT = "spiritual assessment"
+    CULTURAL_HUMILITY = "cultural humility"
+    INTERPRETERS = "working with interpreters"
+    SCREENING = "screening"
+    SOCIAL_NEEDS = "social needs and SDOH"
+    CAREGIVER_SUPPORT = "caregiver support"
+    GRIEF = "grief and bereavement"
+    CAPACITY_ETHICS = "capacity and ethics"
+    CARE_COORDINATION = "care coordination"
+    END_OF_LIFE_PREPARATION = "preparing for the last days"
+    ADVOCACY = "advocacy"
+    LEADERSHIP = "leadership"
+    SELF_AWARENESS = "self-awareness"
+
+
+class NASWStandard(StrEnum):
+    """NASW Standards for Social Work Practice in Palliative and End of Life Care."""
+
+    ETHICS = "Ethics and Values"
+    KNOWLEDGE = "Knowledge"
+    ASSESSMENT = "Assessment"
+    INTERVENTION = "Intervention/Treatment Planning"
+    SELF_AWARENESS = "Attitude/Self-Awareness"
+    ADVOCACY = "Empowerment and Advocacy"
+    DOCUMENTATION = "Documentation"
+    TEAMWORK = "Interdisciplinary Teamwork"
+    CULTURAL = "Cultural Competence"
+    CONTINUING_EDUCATION = "Continuing Education"
+    LEADERSHIP = "Supervision, Leadership, and Training"
+
+
+class SettingType(StrEnum):
+    HOSPITAL = "hospital"
+    ICU = "ICU"
+    EMERGENCY = "emergency department"
+    HOSPICE = "hospice"
+    NURSING_HOME = "nursing home"
+    OUTPATIENT_ONCOLOGY = "outpatient oncology"
+    HOME_HEALTH = "home health"
+    COMMUNITY_PALLIATIVE = "community palliative care"
+    PAEDIATRICS = "paediatrics"
+    NICU = "NICU"
+    CLINIC = "clinic"
+    VIRTUAL = "virtual"
+
+
+class Trajectory(StrEnum):
+    CANCER = "cancer"
+    HEART_FAILURE = "heart failure"
+    COPD = "COPD"
+    DEMENTIA = "dementia"
+    ALS = "ALS"
+    DIALYSIS_WITHDRAWAL = "dialysis withdrawal"
+    STROKE = "stroke"
+    ICU_SEPSIS = "ICU sepsis"
+    SUDDEN_DEATH = "sudden death"
+    PAEDIATRIC_LIFE_LIMITING = "paediatric life-limiting condition"
+    NOT_APPLICABLE = "not applicable"
+
+
+class PersonKind(StrEnum):
+    PATIENT = "patient"
+    FAMILY = "family"
+    CHOSEN_FAMILY = "chosen family"
+    FRIEND = "friend"
+    TEAM = "team"
+    INTERPRETER = "interpreter"
+    GUARDIAN = "guardian"
+    OTHER = "other"
