@@ -62,7 +62,7 @@ class ChoiceQuestion(ActivityWidget):
             self.status = "This question is closed; your answer was not changed."
             self._refused = True
             return old
-        if not all(isinstance(i, int) and 0 <= i < len(self.options) for i in value) or len(
+        if not all(type(i) is int and 0 <= i < len(self.options) for i in value) or len(
             set(value)
         ) != len(value):
             self.status = "That choice was not recognised; please choose again."

@@ -41,19 +41,20 @@ def plan(root: Path) -> dict[str, str]:
     library = load_library(data_dir(root))
     out: dict[str, str] = {}
     nb_dir = notebooks_dir(root).relative_to(root)
-    cases = sorted(library.cases, key=lambda c: c.id)
-    for case in cases:
+    for case in sorted(library.cases, key=lambda c: c.id):
         cache_case(library.sources[case.id], case)  # learner kernels then skip validation
         # Lexical, not resolved: data/ may be a symlink (a shared case library).
         source = Path(os.path.relpath(library.sources[case.id], root)).as_posix()
-        path = nb_dir / case.part.slug / f"{case.id}.ipynb"
+        path = nb_dir / library.notebook(case.id)
         out[path.as_posix()] = dumps(case_notebook(case, source=source))
     for guide_id, guide_path in library.guides.items():
         text = guide_path.read_text(encoding="utf-8")
         out[(nb_dir / "guides" / f"{guide_id}.ipynb").as_posix()] = dumps(
             guide_notebook(guide_id, text)
         )
-    out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(cases))
+    curriculum = sorted(library.curriculum, key=lambda c: c.id)
+    gallery = [library.notebook(c.id) for c in library.cases if library.in_gallery(c.id)]
+    out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(curriculum, gallery))
     config = voila_config(sorted(p for p in out if p.endswith(".ipynb")), nb_dir.as_posix())
     out["voila.json"] = json.dumps(config, indent=2, sort_keys=True) + "\n"
     return out

@@ -51,7 +51,7 @@ def _md(cell_id: str, text: str) -> nbformat.NotebookNode:
     return cell
 
 
-def landing_notebook(cases: list[Case]) -> nbformat.NotebookNode:
+def landing_notebook(cases: list[Case], gallery: list[str]) -> nbformat.NotebookNode:
     """The curriculum by Part, linking to each case app (relative links work in Voilà and Lab)."""
     cells = [
         _md(
@@ -75,6 +75,15 @@ def landing_notebook(cases: list[Case]) -> nbformat.NotebookNode:
                 f"minutes. Domains: {domains}."
             )
         cells.append(_md(part.slug, "\n".join(lines)))
+    if gallery:
+        links = "\n".join(f"- [Component gallery]({path})" for path in gallery)
+        cells.append(
+            _md(
+                "educators",
+                "## For educators\n\nEvery exercise type with a short example, as learners see it."
+                "\n\n" + links,
+            )
+        )
     return _notebook(cells, {"kind": "landing"})
 
 

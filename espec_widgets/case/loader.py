@@ -20,6 +20,7 @@ from .schema import Case
 from .versions import VersionError, upgrade
 
 MAX_CASE_BYTES = 2_000_000
+GALLERY = "gallery"
 
 Loc = tuple[str | int, ...]
 
@@ -31,6 +32,20 @@ class Library:
     cases: tuple[Case, ...]
     sources: dict[str, Path]
     guides: dict[str, Path]
+
+    def in_gallery(self, case_id: str) -> bool:
+        """Gallery files (data/gallery/) show components to educators; they are not curriculum."""
+        return self.sources[case_id].parent.name == GALLERY
+
+    def notebook(self, case_id: str) -> str:
+        """Where the case's notebook lives, relative to the served notebooks/ folder."""
+        case = next(c for c in self.cases if c.id == case_id)
+        folder = GALLERY if self.in_gallery(case_id) else case.part.slug
+        return f"{folder}/{case_id}.ipynb"
+
+    @property
+    def curriculum(self) -> tuple[Case, ...]:
+        return tuple(c for c in self.cases if not self.in_gallery(c.id))
 
 
 def _yaml() -> YAML:
@@ -293,7 +308,8 @@ def guide_ids(guides_dir: Path) -> dict[str, Path]:
 def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Library:
     """Load every case under data_dir (or only paths), raising CaseFileError with all problems."""
     guides = guide_ids(data_dir / "guides")
-    files = case_files(paths if paths else [data_dir / "cases"])
+    default = [data_dir / "cases", data_dir / GALLERY]
+    files = case_files(paths if paths else [d for d in default if d.is_dir()])
     problems: list[Problem] = []
     cases: list[Case] = []
     sources: dict[str, Path] = {}

@@ -17,7 +17,7 @@ LIBRARY = load_library(PROJECT / "data")
 CASES = sorted(LIBRARY.cases, key=lambda c: c.id)
 PAGES = (
     ["index.ipynb"]
-    + [f"{c.part.slug}/{c.id}.ipynb" for c in CASES]
+    + [LIBRARY.notebook(c.id) for c in CASES]
     + [f"guides/{g}.ipynb" for g in sorted(LIBRARY.guides)]
 )
 
@@ -34,7 +34,7 @@ def _serious(page: Page) -> list[str]:
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_or_critical_violations(page: Page, server: str, path: str) -> None:
     url = f"/voila/render/{path}"
-    if path.startswith("part-"):
+    if path.startswith(("part-", "gallery/")):
         start_learner(page, server, url, "Axe Tester")  # audit the page with its controls live
         expect(page.get_by_role("group").first).to_be_visible()
     else:
@@ -60,7 +60,7 @@ def _in_group(title: str) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> None:
-    page.goto(f"{server}/voila/render/{case.part.slug}/{case.id}.ipynb")  # type: ignore[attr-defined]
+    page.goto(f"{server}/voila/render/{LIBRARY.notebook(case.id)}")  # type: ignore[attr-defined]
     expect(page.get_by_role("button", name="Start")).to_be_visible()
     _tab_until(page, "el.tagName === 'INPUT' && el.type === 'text'")
     page.keyboard.type("Kay Board")
@@ -85,7 +85,20 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             group = page.get_by_role("group", name=activity.title)
             expect(group).to_contain_text("A strong choice")
             expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Well reasoned")
-        else:
+        elif activity.type == "classify":
+            ids = [c.id for c in activity.categories]
+            for item in activity.items:
+                _tab_until(
+                    page,
+                    f"el.tagName === 'SELECT' && el.labels[0].textContent === {item.text.strip()!r}",
+                )
+                for _ in range(ids.index(item.category) + 1):  # past "Choose a category…"
+                    page.keyboard.press("ArrowDown")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check'")
+            page.keyboard.press("Enter")
+            group = page.get_by_role("group", name=activity.title)
+            expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("All sorted")
+        elif activity.type == "reflection":
             label = activity.title
             _tab_until(page, f"el.tagName === 'TEXTAREA' && el.labels[0].textContent === {label!r}")
             page.keyboard.type("I will slow down and ask before I assume.")
@@ -93,3 +106,5 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             page.keyboard.press("Enter")
             box = page.get_by_role("textbox", name=label)
             expect(box.locator("xpath=..").get_by_role("status")).to_contain_text("Saved")
+        else:
+            pytest.fail(f"no keyboard walk-through for activity type {activity.type!r} yet")

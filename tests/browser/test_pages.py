@@ -14,7 +14,9 @@ from .conftest import start_learner
 
 pytestmark = pytest.mark.browser
 
-CASES = sorted(load_library(PROJECT / "data").cases, key=lambda c: c.id)
+LIBRARY = load_library(PROJECT / "data")
+CASES = sorted(LIBRARY.cases, key=lambda c: c.id)
+CURRICULUM = sorted(LIBRARY.curriculum, key=lambda c: c.id)
 
 
 def test_landing_page_lists_parts_and_links_cases(page: Page, server: str) -> None:
@@ -23,7 +25,7 @@ def test_landing_page_lists_parts_and_links_cases(page: Page, server: str) -> No
     expect(page.get_by_role("heading", name="ESPEC case workbook")).to_be_visible()
     for part in ("Part I: Self-paced cases", "Part IV: Mentorship"):
         expect(page.get_by_role("heading", name=part)).to_be_visible()
-    first = CASES[0]
+    first = CURRICULUM[0]
     link = page.get_by_role("link", name=first.title)
     expect(link).to_be_visible()
     link.click()
@@ -32,7 +34,7 @@ def test_landing_page_lists_parts_and_links_cases(page: Page, server: str) -> No
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_case_page_renders_content_and_widgets(page: Page, server: str, case: object) -> None:
-    page.goto(f"{server}/voila/render/{case.part.slug}/{case.id}.ipynb")  # type: ignore[attr-defined]
+    page.goto(f"{server}/voila/render/{LIBRARY.notebook(case.id)}")  # type: ignore[attr-defined]
     expect(page.get_by_role("heading", name=case.title, level=1)).to_be_visible()  # type: ignore[attr-defined]
     # Sources are stripped: no code reaches the learner.
     assert "open_case" not in page.content()
@@ -49,9 +51,9 @@ def test_case_page_renders_content_and_widgets(page: Page, server: str, case: ob
 
 
 def test_answering_shows_feedback_from_the_kernel(page: Page, server: str) -> None:
-    case = CASES[0]
+    case = CURRICULUM[0]
     question = next(a for a in case.ordered_activities if a.type == "multiple_choice")
-    start_learner(page, server, f"/voila/render/{case.part.slug}/{case.id}.ipynb", "Bo Tester")
+    start_learner(page, server, f"/voila/render/{LIBRARY.notebook(case.id)}", "Bo Tester")
     group = page.get_by_role("group", name=question.title)
     wrong = next(i for i, o in enumerate(question.options) if not o.correct)
     group.get_by_role("radio" if not question.multiple else "checkbox").nth(wrong).check()

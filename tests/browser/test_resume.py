@@ -12,8 +12,9 @@ from .conftest import start_learner
 
 pytestmark = pytest.mark.browser
 
-CASE = sorted(load_library(PROJECT / "data").cases, key=lambda c: c.id)[0]
-URL = f"/voila/render/{CASE.part.slug}/{CASE.id}.ipynb"
+LIBRARY = load_library(PROJECT / "data")
+CASE = sorted(LIBRARY.curriculum, key=lambda c: c.id)[0]
+URL = f"/voila/render/{LIBRARY.notebook(CASE.id)}"
 
 
 def test_work_is_restored_from_the_resume_link(page: Page, server: str) -> None:

@@ -1,0 +1,139 @@
+"""Sort items into categories (NURSE elements, the eight domains …), graded item by item."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import traitlets as t
+
+from ..case.runtime import ClassifySpec
+from ._activity import ActivityWidget
+
+_HERE = Path(__file__).parent
+UNPLACED = -1
+
+
+class ClassifyExercise(ActivityWidget):
+    """Each item gets a category; explanations appear as items are placed correctly."""
+
+    _browser_inputs = frozenset({"value"})
+    _esm = _HERE / "classify.js"
+    _css = _HERE / "controls.css"
+
+    question = t.Unicode(help="The group's accessible name (its legend).").tag(sync=True)
+    prompt = t.Unicode().tag(sync=True)
+    items = t.List(t.Unicode(), help="Item texts, in order.").tag(sync=True)
+    categories = t.List(t.Unicode(), help="Category labels, in order.").tag(sync=True)
+    value = t.List(t.Int(), help="For each item, the chosen category index or -1.").tag(sync=True)
+    feedback = t.List(t.Dict(), help="Per-item feedback, filled only after an answer.").tag(
+        sync=True
+    )
+
+    def __init__(self, activity: ClassifySpec, **kwargs: Any) -> None:
+        super().__init__(
+            question=activity.title,
+            prompt=activity.prompt.strip(),
+            items=[i.text.strip() for i in activity.items],
+            categories=[c.label for c in activity.categories],
+            value=[UNPLACED] * len(activity.items),
+            **kwargs,
+        )
+        self._activity = activity
+        ids = [c.id for c in activity.categories]
+        self._key = tuple(ids.index(i.category) for i in activity.items)
+        self._accepted = tuple(self.value)
+        self.attempts: list[tuple[tuple[int, ...], bool]] = []
+
+    # Inside set_state, traitlets validates after the new value is already in place, so the
+    # last accepted value is kept here rather than read back from self.value.
+    _accepted: tuple[int, ...] = ()
+
+    @t.validate("value")
+    def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
+        value = proposal["value"]
+        old = list(self._accepted)
+        if not self.items:  # still being constructed
+            return list(value)
+        if self.disabled and value != old:
+            self.status = "This activity is closed; nothing was changed."
+            self._refused = True
+            return old
+        n, m = len(self.items), len(self.categories)
+        if len(value) != n or not all(type(c) is int and UNPLACED <= c < m for c in value):
+            self.status = "That choice was not recognised; please choose again."
+            self._refused = True
+            return old
+        self._accepted = tuple(value)
+        return list(value)
+
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event != "submit":
+            return
+        if "value" in content and not self.accept_from_browser("value", content["value"]):
+            return
+        self.submit()
+
+    def submit(self) -> bool | None:
+        """Grade the placements; None when closed or when an item is still unplaced."""
+        if self.disabled:
+            self.status = "This activity is closed."
+            return None
+        left = sum(c == UNPLACED for c in self.value)
+        if left:
+            self.status = f"Choose a category for every item first ({left} left)."
+            return None
+        placements = tuple(self.value)
+        correct = placements == self._key
+        self.attempts.append((placements, correct))
+        self._reveal(placements)
+        self._emit({"placements": list(placements)}, correct)
+        return correct
+
+    def _reveal(self, placements: tuple[int, ...]) -> None:
+        right = [p == k for p, k in zip(placements, self._key, strict=True)]
+        feedback = []
+        for ok, item in zip(right, self._activity.items, strict=True):
+            if ok:
+                feedback.append(
+                    {
+                        "kind": "correct",
+                        "verdict": "In the right category",
+                        "text": item.feedback.strip(),
+                    }
+                )
+            else:
+                feedback.append(
+                    {"kind": "incorrect", "verdict": "Not yet: try another category", "text": ""}
+                )
+        self.feedback = feedback
+        n = len(self.attempts)
+        if all(right):
+            self.status = f"All sorted. Attempt {n}: the explanation for every item is shown."
+        else:
+            self.status = (
+                f"Attempt {n}: {sum(right)} of {len(right)} in the right category. "
+                "Read the explanations and try the others again."
+            )
+
+    def restore_state(self, payloads: list[dict[str, Any]]) -> None:
+        """Attempts are re-checked and regraded against the current key."""
+        n, m = len(self.items), len(self.categories)
+        self.attempts = []
+        for payload in payloads:
+            p = payload.get("placements")
+            if (
+                isinstance(p, list)
+                and len(p) == n
+                and all(type(c) is int and 0 <= c < m for c in p)
+            ):
+                self.attempts.append((tuple(p), tuple(p) == self._key))
+        if self.attempts:
+            placements = self.attempts[-1][0]
+            self._accepted = placements
+            self.value = list(placements)
+            self._reveal(placements)
+
+    @property
+    def done(self) -> bool:
+        return bool(self.attempts)
