@@ -1,0 +1,203 @@
+"""Put the steps in order (SPIKES, the flow of a family meeting), graded in the kernel.
+
+The case lists the steps in the right order. The page is sent their texts in a shuffled display
+order and the learner's arrangement as positions in that display list, so nothing synced says
+which order is right; the mapping from display positions to true steps stays in the kernel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import traitlets as t
+
+from ..case.runtime import SequenceSpec
+from ._activity import ActivityWidget
+
+_HERE = Path(__file__).parent
+
+CLOSED = "This exercise is closed; the order was not changed."
+UNRECOGNISED = "That arrangement was not recognised, so the steps were not moved."
+
+
+def display_order(activity: SequenceSpec) -> tuple[int, ...]:
+    """The true step indexes in the order the page first shows them: never the right order.
+
+    Seeded from the activity (its id and steps), so every kernel shows the same starting order
+    on every visit, whatever PYTHONHASHSEED is.
+    """
+    n = len(activity.steps)
+    seed = "\x1f".join([activity.id, *(s.text for s in activity.steps)]).encode("utf-8")
+    rng = random.Random(hashlib.sha256(seed).digest())
+    order = list(range(n))
+    while n > 1 and order == sorted(order):
+        rng.shuffle(order)
+    return tuple(order)
+
+
+def is_permutation(value: Any, n: int) -> bool:
+    """Whether value is a list holding each of 0 … n-1 exactly once (plain ints, not bools)."""
+    return (
+        isinstance(value, list)
+        and len(value) == n
+        and all(type(i) is int for i in value)
+        and sorted(value) == list(range(n))
+    )
+
+
+@dataclass(frozen=True)
+class SequenceAttempt:
+    """One graded submission: the true step indexes in the order the learner put them."""
+
+    order: tuple[int, ...]
+    correct: bool
+
+    @property
+    def in_place(self) -> int:
+        return sum(step == position for position, step in enumerate(self.order))
+
+
+class SequenceExercise(ActivityWidget):
+    """Steps to reorder with Move up / Move down; the right order stays in the kernel."""
+
+    _browser_inputs = frozenset({"value"})
+    _esm = _HERE / "sequence.js"
+    _css = _HERE / "controls.css"
+
+    question = t.Unicode(help="The group's accessible name (its legend).").tag(sync=True)
+    prompt = t.Unicode(help="The instruction.").tag(sync=True)
+    items = t.List(t.Unicode(), help="Step texts in the shuffled display order.").tag(sync=True)
+    value = t.List(t.Int(), help="The learner's order, row by row, as positions in `items`.").tag(
+        sync=True
+    )
+    feedback = t.List(
+        t.Dict(), help="Feedback per entry of `items`, filled only after an answer."
+    ).tag(sync=True)
+
+    def __init__(self, activity: SequenceSpec, **kwargs: Any) -> None:
+        n = len(activity.steps)
+        self._display = display_order(activity)
+        super().__init__(
+            question=activity.title,
+            prompt=activity.prompt.strip(),
+            items=[activity.steps[i].text.strip() for i in self._display],
+            value=list(range(n)),
+            **kwargs,
+        )
+        self._activity = activity
+        self.attempts: list[SequenceAttempt] = []
+
+    # Inside set_state, traitlets validates after the new value is already in place, so the
+    # last accepted arrangement is kept here rather than read back from self.value.
+    _accepted: tuple[int, ...] = ()
+
+    @t.validate("value")
+    def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
+        value = proposal["value"]
+        if not is_permutation(value, len(self.items)):
+            return self._refuse(UNRECOGNISED)
+        self._accepted = tuple(value)
+        return list(value)
+
+    def _refuse(self, why: str) -> list[int]:
+        self.status = why
+        self._refused = True
+        return list(self._accepted)
+
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Browser updates: an arrangement is checked before traitlets sees it.
+
+        Values of the wrong type (None, strings …) would otherwise fail inside traitlets
+        without a word to the learner, and a closed exercise takes no moves at all.
+        """
+        if "value" in sync_data:
+            value = sync_data["value"]
+            why = CLOSED if self.disabled else None
+            if why is None and not is_permutation(value, len(self.items)):
+                why = UNRECOGNISED
+            if why is not None:
+                self._refuse(why)
+                sync_data = {k: v for k, v in sync_data.items() if k != "value"}
+                self.send_state(["value"])  # put the page's rows back where the kernel has them
+        super().set_state(sync_data)
+
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event != "submit":
+            return
+        if "value" in content and not self.accept_from_browser("value", content["value"]):
+            return  # refused: the status says why, nothing is graded
+        self.submit()
+
+    def submit(self) -> SequenceAttempt | None:
+        """Grade the current arrangement, reveal its feedback and keep the attempt."""
+        if self.disabled:
+            self.status = "This exercise is closed."
+            return None
+        attempt = self._grade(tuple(self._display[p] for p in self.value))
+        self.attempts.append(attempt)
+        self._reveal(attempt)
+        self._emit({"order": list(attempt.order)}, attempt.correct)
+        return attempt
+
+    def _grade(self, order: tuple[int, ...]) -> SequenceAttempt:
+        return SequenceAttempt(order=order, correct=order == tuple(range(len(order))))
+
+    def restore_state(self, payloads: list[dict[str, Any]]) -> None:
+        """Attempts are regraded against the current steps, never trusted from storage.
+
+        Payloads that no longer fit (the steps were edited since) stay in the store but are
+        not shown.
+        """
+        n = len(self._activity.steps)
+        self.attempts = [
+            self._grade(tuple(p["order"]))
+            for p in payloads
+            if isinstance(p, dict) and is_permutation(p.get("order"), n)
+        ]
+        if self.attempts:
+            last = self.attempts[-1]
+            self.value = [self._display.index(step) for step in last.order]
+            self._reveal(last)
+        else:
+            self.value, self.feedback = list(range(n)), []
+
+    @property
+    def done(self) -> bool:
+        return bool(self.attempts)
+
+    def _reveal(self, attempt: SequenceAttempt) -> None:
+        n = len(attempt.order)
+        placed_at = {step: position for position, step in enumerate(attempt.order)}
+        feedback: list[dict[str, str]] = []
+        for step in self._display:
+            text = self._activity.steps[step].feedback.strip()
+            if placed_at[step] == step:
+                feedback.append(
+                    {
+                        "kind": "correct",
+                        "verdict": "In the right place",
+                        "text": text if attempt.correct else "",
+                    }
+                )
+            else:
+                verdict = (
+                    f"Not yet in place: in attempt {len(self.attempts)} this was at position "
+                    f"{placed_at[step] + 1}; it belongs at position {step + 1}"
+                )
+                feedback.append({"kind": "incorrect", "verdict": verdict, "text": text})
+        self.feedback = feedback
+        tries = len(self.attempts)
+        if attempt.correct:
+            self.status = (
+                f"In order. Attempt {tries}: all {n} steps are in place. "
+                "The note on each step explains why it comes there."
+            )
+        else:
+            self.status = (
+                f"Attempt {tries}: {attempt.in_place} of {n} steps in place. "
+                "Read the notes and try again."
+            )
