@@ -1,0 +1,84 @@
+// An ungraded checklist: a <fieldset> named by its <legend>, one checkbox per step with its
+// rationale always shown (aria-describedby), ticks saved as they change (debounced) and by Save.
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const AUTOSAVE_MS = 600;
+
+function render({ model, el: host }) {
+  const uid = "espec-" + Math.random().toString(36).slice(2, 10);
+  const form = el("form", { class: "espec-choice espec-checklist", novalidate: "" });
+  const fieldset = el("fieldset", { "aria-describedby": `${uid}-prompt ${uid}-hint` });
+  const legend = el("legend", { class: "espec-question" }, model.get("question"));
+  const prompt = el("p", { id: uid + "-prompt", class: "espec-prompt" }, model.get("prompt"));
+  const hint = el("p", { id: uid + "-hint", class: "espec-hint" },
+    "Not graded. Each step's rationale is shown under it; your ticks are saved as you go.");
+  fieldset.append(legend, prompt, hint);
+
+  let timer = null;
+  const rationales = model.get("rationales");
+  const rows = model.get("items").map((text, i) => {
+    const id = `${uid}-step-${i}`;
+    const row = el("div", { class: "espec-option" });
+    const input = el("input", { type: "checkbox", id, value: String(i) });
+    const label = el("label", { for: id }, text);
+    const why = el("p", { class: "espec-option-feedback espec-rationale", id: id + "-why" });
+    why.append(el("strong", {}, "Why it matters: "), document.createTextNode(rationales[i] || ""));
+    input.setAttribute("aria-describedby", why.id);
+    input.addEventListener("change", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => send(false), AUTOSAVE_MS);
+    });
+    row.append(input, label, why);
+    fieldset.append(row);
+    return { input };
+  });
+  const button = el("button", { type: "submit", class: "espec-save" }, "Save checklist");
+  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  form.append(fieldset, button, status);
+
+  const ticked = () => rows.filter((r) => r.input.checked).map((r) => Number(r.input.value));
+
+  function send(explicit) {
+    clearTimeout(timer);
+    timer = null;
+    const value = ticked();
+    model.set("value", value);
+    // Save sends the ticks with the action (a state update may still be held back); the
+    // kernel saves any accepted change of the ticks, so the autosave is a plain update.
+    if (explicit) model.send({ event: "save", value });
+    else model.save_changes();
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(true);
+  });
+  // Best effort: send ticks still waiting for the autosave when the tab is hidden or closed.
+  const flush = () => { if (timer) send(false); };
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush();
+  });
+
+  function sync() {
+    const value = model.get("value");
+    const disabled = model.get("disabled");
+    rows.forEach((r, i) => {
+      // Never undo a tick that is still waiting for the autosave.
+      if (!timer) r.input.checked = value.includes(i);
+      r.input.disabled = disabled;
+    });
+    button.disabled = disabled;
+    status.textContent = model.get("status");
+  }
+  for (const name of ["value", "disabled", "status"]) model.on("change:" + name, sync);
+  sync();
+  host.append(form);
+}
+
+export default { render };
