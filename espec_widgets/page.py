@@ -115,7 +115,8 @@ class CasePage:
         else:
             widget.restore_state(payloads.get(activity_id, []))
 
-    def _record(self, activity_id: str, payload: dict[str, Any], correct: bool | None) -> None:
+    def _record(self, activity_id: str, payload: dict[str, Any], correct: bool | None) -> bool:
+        """Keep a response; False (and a note on the widget) if the store could not."""
         assert self.case is not None
         widget = self.widgets[activity_id]
         try:
@@ -125,7 +126,10 @@ class CasePage:
         except Exception:
             log.exception("could not store a response")
             widget.status += " (This answer could not be saved; please try again.)"
-        self._update_progress()
+            return False
+        finally:
+            self._update_progress()
+        return True
 
     def _update_progress(self) -> None:
         """Tell the learner how far they are and what is left (in the learner bar)."""
@@ -147,7 +151,15 @@ def open_case(case_id: str) -> CasePage:
     from .store import open_store
 
     try:
-        path = data_dir(project_root()) / "cases" / f"{case_id}.yaml"
+        data = data_dir(project_root())
+        folders = [data / "cases", data / "gallery"]
+        path = next(
+            (f / f"{case_id}.yaml" for f in folders if (f / f"{case_id}.yaml").exists()), None
+        )
+        if path is None:
+            raise FileNotFoundError(
+                f"no case file {case_id}.yaml in {', '.join(map(str, folders))}"
+            )
         case = load_runtime_case(path)
     except (CaseFileError, FileNotFoundError) as exc:
         if _strict():

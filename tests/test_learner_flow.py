@@ -195,3 +195,19 @@ def test_progress_says_what_is_left(env: str, monkeypatch: pytest.MonkeyPatch) -
     assert page.identity.progress == "Done: 2 of 2 activities."
     again = _open(monkeypatch, f"learner={page.identity.token}")
     assert again.identity.progress == "Done: 2 of 2 activities."
+
+
+def test_a_failed_store_is_reported_to_the_widget(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise OSError("database is gone")
+
+    monkeypatch.setattr(page.store, "add_response", broken)
+    question = page.widgets["who-decides"]
+    question.set_state({"value": [0]})
+    assert question._emit({"chosen": [0]}, True) is False
+    assert "could not be saved" in question.status

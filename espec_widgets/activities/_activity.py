@@ -9,8 +9,9 @@ import traitlets as t
 
 from ._kernel_owned import KernelOwnedWidget
 
-ResponseHandler = Callable[[dict[str, Any], "bool | None"], None]
-"""Called with (payload, correct) for each response to keep; correct is None if ungraded."""
+ResponseHandler = Callable[[dict[str, Any], "bool | None"], "bool | None"]
+"""Called with (payload, correct) for each response to keep (correct is None if ungraded);
+returns False when the response could not be kept."""
 
 
 class ActivityWidget(KernelOwnedWidget):
@@ -36,9 +37,10 @@ class ActivityWidget(KernelOwnedWidget):
         """Call callback(payload, correct) for every response the learner makes."""
         self._response_handlers.append(callback)
 
-    def _emit(self, payload: dict[str, Any], correct: bool | None) -> None:
-        for handler in self._response_handlers:
-            handler(payload, correct)
+    def _emit(self, payload: dict[str, Any], correct: bool | None) -> bool:
+        """Report a response; False if a handler (the page's store) could not keep it."""
+        results = [handler(payload, correct) for handler in self._response_handlers]
+        return all(r is not False for r in results)
 
     def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
         if isinstance(content, dict) and isinstance(content.get("event"), str):

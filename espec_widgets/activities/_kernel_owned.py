@@ -40,9 +40,11 @@ class KernelOwnedWidget(anywidget.AnyWidget):
         try:
             if accepted:
                 super().set_state(accepted)
-        except t.TraitError:  # a wrong type: keep the kernel's value
+        except t.TraitError:  # a wrong type: keep the kernel's value, and say so
             refused += sorted(accepted)
             self._refused = True
+            if self.has_trait("status"):
+                self.set_trait("status", "That value was not recognised; nothing was changed.")
         if refused:
             self._refused = True
             log.warning("%s: ignored browser update to %s", type(self).__name__, refused)

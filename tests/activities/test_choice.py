@@ -169,3 +169,12 @@ def test_submit_carries_its_own_selection(activity: MultipleChoiceSpec) -> None:
     assert widget.status == "That choice was not recognised; please choose again."
     widget._on_message(widget, {"event": "submit", "value": "zero"}, [])
     assert len(widget.attempts) == 1
+
+
+def test_wrong_type_is_refused_with_a_message(activity: MultipleChoiceSpec) -> None:
+    widget = ChoiceQuestion(activity)
+    widget.set_state({"value": "0"})
+    assert (
+        widget.value == []
+        and widget.status == "That value was not recognised; nothing was changed."
+    )
