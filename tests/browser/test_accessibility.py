@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
@@ -106,5 +108,49 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             page.keyboard.press("Enter")
             box = page.get_by_role("textbox", name=label)
             expect(box.locator("xpath=..").get_by_role("status")).to_contain_text("Saved")
+        elif activity.type == "sequence":
+            _sequence_by_keyboard(page, activity)
+        elif activity.type == "checklist":
+            for item in activity.items[:2]:
+                _tab_until(
+                    page,
+                    f"el.type === 'checkbox' && el.labels[0].textContent === {item.text.strip()!r}",
+                )
+                page.keyboard.press("Space")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Save checklist'")
+            page.keyboard.press("Enter")
+            group = page.get_by_role("group", name=activity.title)
+            expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Saved: 2 of")
+        elif activity.type == "self_assessment":
+            groups = 2 if activity.retrospective else 1
+            for _ in range(len(activity.items) * groups):
+                # Each rating is one radio group: Tab enters it, an arrow key chooses.
+                _tab_until(
+                    page,
+                    "el.type === 'radio' && !el.checked && !document.querySelector(`input[name='${el.name}']:checked`)",
+                )
+                page.keyboard.press("ArrowRight")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Save ratings'")
+            page.keyboard.press("Enter")
+            group = page.get_by_role("group", name=activity.title, exact=True)
+            expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Saved")
         else:
             pytest.fail(f"no keyboard walk-through for activity type {activity.type!r} yet")
+
+
+def _sequence_by_keyboard(page: Page, activity: Any) -> None:
+    """Reorder with the Move up buttons only (focus stays on the moved step's button)."""
+    correct = [s.text.strip() for s in activity.steps]
+    group = page.get_by_role("group", name=activity.title)
+    for target, text in enumerate(correct):
+        shown = group.locator(".espec-step-text").all_inner_texts()
+        for _ in range(shown.index(text) - target):
+            if (
+                page.evaluate("document.activeElement.getAttribute('aria-label')")
+                != f"Move up: {text}"
+            ):
+                _tab_until(page, f"el.getAttribute('aria-label') === {'Move up: ' + text!r}")
+            page.keyboard.press("Enter")
+    _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check order'")
+    page.keyboard.press("Enter")
+    expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("In order")

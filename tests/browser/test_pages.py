@@ -45,8 +45,18 @@ def test_case_page_renders_content_and_widgets(page: Page, server: str, case: ob
             expect(
                 group.get_by_role("radio" if not activity.multiple else "checkbox")
             ).to_have_count(len(activity.options))
-        else:
+        elif activity.type == "reflection":
             expect(page.get_by_role("textbox", name=activity.title)).to_be_visible()
+        else:  # every other family is a named group of native controls
+            group = page.get_by_role("group", name=activity.title, exact=True)
+            expect(group).to_be_visible()
+            controls = {
+                "classify": ("combobox", len(getattr(activity, "items", []))),
+                "checklist": ("checkbox", len(getattr(activity, "items", []))),
+                "sequence": ("button", 2 * len(getattr(activity, "steps", []))),  # Move up, Move down
+            }.get(activity.type)
+            if controls:
+                expect(group.get_by_role(controls[0])).to_have_count(controls[1])
     expect(page.get_by_role("heading", name="Debrief")).to_be_visible()
 
 
