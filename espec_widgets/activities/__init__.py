@@ -30,6 +30,9 @@ WIDGETS: dict[str, Callable[[Any], ActivityWidget]] = {
     "sequence": _lazy("sequence", "SequenceExercise"),
     "checklist": _lazy("checklist", "ChecklistExercise"),
     "self_assessment": _lazy("self_assessment", "SelfAssessmentScale"),
+    "rewrite": _lazy("rewrite", "RewriteExercise"),
+    "screen_decide": _lazy("screen", "ScreenDecideQuestion"),
+    "find_gap": _lazy("find_gap", "FindGapExercise"),
 }
 
 

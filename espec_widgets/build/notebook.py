@@ -17,6 +17,9 @@ KIND_LABELS = {
     "sequence": "put in order",
     "checklist": "a checklist",
     "self_assessment": "a self-assessment",
+    "rewrite": "rewrite a line",
+    "screen_decide": "screen and decide",
+    "find_gap": "find the gap",
 }
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

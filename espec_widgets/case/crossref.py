@@ -70,7 +70,7 @@ def check_references(case: Case, *, known_guides: Iterable[str] | None = None) -
                 )
 
     for i, activity in enumerate(case.activities):
-        yield from _check_activity(i, activity)
+        yield from _check_activity(i, activity, person_ids)
 
     scene_ids = [s.id for s in case.scenes]
     placed: Counter[str] = Counter()
@@ -119,7 +119,7 @@ def check_references(case: Case, *, known_guides: Iterable[str] | None = None) -
                 )
 
 
-def _check_activity(i: int, activity: Any) -> Iterator[Found]:
+def _check_activity(i: int, activity: Any, person_ids: list[str]) -> Iterator[Found]:
     """Rules inside one activity: ids its parts refer to, and duplicates a learner cannot tell apart."""
     where = ("activities", i)
     if activity.type == "classify":
@@ -141,6 +141,20 @@ def _check_activity(i: int, activity: Any) -> Iterator[Found]:
         for j, text in enumerate(texts):
             if texts.index(text) != j:
                 yield (*where, part, j), "the same text appears twice in this activity", ""
+    if activity.type == "rewrite" and activity.speaker and activity.speaker not in person_ids:
+        yield (
+            (*where, "speaker"),
+            f"unknown speaker '{activity.speaker}'",
+            "use an id from 'people'",
+        )
+    if activity.type == "find_gap":
+        for j, line in enumerate(activity.transcript):
+            if line.speaker not in person_ids:
+                yield (
+                    (*where, "transcript", j, "speaker"),
+                    f"unknown speaker '{line.speaker}'",
+                    ("speakers are ids from 'people': " + ", ".join(person_ids)),
+                )
     if activity.type == "self_assessment":
         for j, label in enumerate(activity.scale):
             if activity.scale.index(label) != j:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
 
 CACHE_ENV = "ESPEC_CACHE_DIR"
-FORMAT = 2
+FORMAT = 3
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
 
@@ -112,6 +112,62 @@ class SelfAssessmentSpec:
     type: str = "self_assessment"
 
 
+@dataclass(frozen=True)
+class RewriteSpec:
+    id: str
+    title: str
+    prompt: str
+    weak_line: str
+    speaker: str | None  # the speaker's display name, resolved from the case's people
+    model_answer: str
+    checklist: tuple[str, ...]
+    max_words: int
+    type: str = "rewrite"
+
+
+@dataclass(frozen=True)
+class ScreenItemSpec:
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    instrument: str
+    score: int | None
+    items: tuple[ScreenItemSpec, ...]
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ScreenDecideSpec:
+    id: str
+    title: str
+    prompt: str
+    screen: ScreenSpec
+    multiple: bool
+    options: tuple[OptionSpec, ...]
+    type: str = "screen_decide"
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    speaker: str  # the speaker's display name, resolved from the case's people
+    text: str
+
+
+@dataclass(frozen=True)
+class FindGapSpec:
+    id: str
+    title: str
+    prompt: str
+    transcript: tuple[LineSpec, ...]
+    gap_after: int
+    where_feedback: str
+    options: tuple[OptionSpec, ...]
+    type: str = "find_gap"
+
+
 ActivitySpec = (
     MultipleChoiceSpec
     | ReflectionSpec
@@ -119,6 +175,9 @@ ActivitySpec = (
     | SequenceSpec
     | ChecklistSpec
     | SelfAssessmentSpec
+    | RewriteSpec
+    | ScreenDecideSpec
+    | FindGapSpec
 )
 SPECS: dict[str, type] = {
     "multiple_choice": MultipleChoiceSpec,
@@ -127,6 +186,9 @@ SPECS: dict[str, type] = {
     "sequence": SequenceSpec,
     "checklist": ChecklistSpec,
     "self_assessment": SelfAssessmentSpec,
+    "rewrite": RewriteSpec,
+    "screen_decide": ScreenDecideSpec,
+    "find_gap": FindGapSpec,
 }
 
 
@@ -164,9 +226,25 @@ def _from_dicts(case_id: str, activities: list[dict[str, Any]]) -> RuntimeCase:
     return RuntimeCase(case_id, tuple(_build(SPECS[a["type"]], a) for a in activities))
 
 
+def _named(data: Any, names: dict[str, str]) -> Any:
+    """Replace every 'speaker' person id with that person's display name."""
+    if isinstance(data, dict):
+        return {
+            k: names.get(v, v) if k == "speaker" and isinstance(v, str) else _named(v, names)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_named(v, names) for v in data]
+    return data
+
+
 def from_case(case: Any) -> RuntimeCase:
     """Reduce a validated schema.Case to its runtime form."""
-    return _from_dicts(case.id, [a.model_dump(mode="json") for a in case.activities])
+    names = {
+        p.id: p.name + (f" ({p.relationship})" if p.relationship else " (patient)")
+        for p in case.people
+    }
+    return _from_dicts(case.id, [_named(a.model_dump(mode="json"), names) for a in case.activities])
 
 
 def _to_json(case: RuntimeCase) -> str:

@@ -34,11 +34,14 @@ __all__ = [
     "Checklist",
     "Classify",
     "Domain",
+    "FindGap",
     "MultipleChoice",
     "NASWStandard",
     "Part",
     "PersonKind",
     "Reflection",
+    "Rewrite",
+    "ScreenDecide",
     "SelfAssessment",
     "Sequence",
     "SettingType",
@@ -162,6 +165,17 @@ class Option(_Model):
     )
 
 
+def _check_answer_key(multiple: bool, options: list[Option]) -> None:
+    correct = sum(o.correct for o in options)
+    if correct == 0:
+        raise ValueError("no option is marked 'correct: true'; mark the best answer")
+    if not multiple and correct > 1:
+        raise ValueError(
+            f"{correct} options are marked correct but 'multiple' is false; "
+            "mark one, or set 'multiple: true' for a select-all-that-apply question"
+        )
+
+
 class MultipleChoice(_Activity):
     type: Literal["multiple_choice"]
     multiple: bool = Field(default=False, description="True: select all that apply.")
@@ -169,14 +183,7 @@ class MultipleChoice(_Activity):
 
     @model_validator(mode="after")
     def _answer_key(self) -> MultipleChoice:
-        correct = sum(o.correct for o in self.options)
-        if correct == 0:
-            raise ValueError("no option is marked 'correct: true'; mark the best answer")
-        if not self.multiple and correct > 1:
-            raise ValueError(
-                f"{correct} options are marked correct but 'multiple' is false; "
-                "mark one, or set 'multiple: true' for a select-all-that-apply question"
-            )
+        _check_answer_key(self.multiple, self.options)
         return self
 
 
@@ -250,8 +257,104 @@ class SelfAssessment(_Activity):
     )
 
 
+class Rewrite(_Activity):
+    """The learner rewrites a weak line, then judges it against a model answer and a checklist."""
+
+    type: Literal["rewrite"]
+    weak_line: Text = Field(description="The line to improve, as it was said.")
+    speaker: Slug | None = Field(default=None, description="Who said it: a person id.")
+    model_answer: Text = Field(description="One good rewrite; shown after the learner writes.")
+    checklist: Annotated[list[ShortText], Field(min_length=2, max_length=8)] = Field(
+        description="What a good rewrite does, for the learner to judge their own against."
+    )
+    max_words: Annotated[int, Field(ge=20, le=500)] = 150
+
+
+SCORE_RANGES = {"distress thermometer": (0, 10), "PHQ-2": (0, 6), "GAD-2": (0, 6)}
+
+
+class ScreenItem(_Model):
+    label: ShortText = Field(description="Our own wording of the item or problem area.")
+    value: ShortText = Field(
+        description="The (fictional) answer, e.g. 'Yes' or 'More than half the days'."
+    )
+
+
+class Screen(_Model):
+    """A fictional screening result; items are paraphrased, never copied from an instrument."""
+
+    instrument: Literal["distress thermometer", "PHQ-2", "GAD-2", "social needs"]
+    score: int | None = None
+    items: Annotated[list[ScreenItem], Field(max_length=12)] = Field(default_factory=list)
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _score_in_range(self) -> Screen:
+        bounds = SCORE_RANGES.get(self.instrument)
+        if bounds is None:
+            if self.score is not None:
+                raise ValueError("a social-needs screen has no total score; list its items instead")
+            if not self.items:
+                raise ValueError("a social-needs screen lists its items (housing, food …)")
+            return self
+        low, high = bounds
+        if self.score is None:
+            raise ValueError(f"a {self.instrument} result needs a 'score' ({low} to {high})")
+        if not low <= self.score <= high:
+            raise ValueError(f"a {self.instrument} score is {low} to {high}, not {self.score}")
+        return self
+
+
+class ScreenDecide(_Activity):
+    """Interpret a screening result, then choose the next action (feedback per option)."""
+
+    type: Literal["screen_decide"]
+    screen: Screen
+    multiple: bool = False
+    options: Annotated[list[Option], Field(min_length=2, max_length=8)]
+
+    @model_validator(mode="after")
+    def _answer_key(self) -> ScreenDecide:
+        _check_answer_key(self.multiple, self.options)
+        return self
+
+
+class FindGap(_Activity):
+    """A transcript with a missing step: the learner says where it belongs and what it is."""
+
+    type: Literal["find_gap"]
+    transcript: Annotated[list[Line], Field(min_length=3, max_length=20)]
+    gap_after: int = Field(
+        ge=-1,
+        description="Index of the line after which the step is missing (-1: before the first).",
+    )
+    where_feedback: Text = Field(description="Why the missing step belongs at that point.")
+    options: Annotated[list[Option], Field(min_length=2, max_length=8)] = Field(
+        description="What is missing: exactly one option is correct."
+    )
+
+    @model_validator(mode="after")
+    def _gap(self) -> FindGap:
+        if self.gap_after >= len(self.transcript):
+            raise ValueError(
+                f"'gap_after' is {self.gap_after}, but the transcript has {len(self.transcript)} "
+                f"lines (use -1 to {len(self.transcript) - 1})"
+            )
+        if sum(o.correct for o in self.options) != 1:
+            raise ValueError("exactly one option says what is missing ('correct: true')")
+        return self
+
+
 Activity = Annotated[
-    MultipleChoice | Reflection | Classify | Sequence | Checklist | SelfAssessment,
+    MultipleChoice
+    | Reflection
+    | Classify
+    | Sequence
+    | Checklist
+    | SelfAssessment
+    | Rewrite
+    | ScreenDecide
+    | FindGap,
     Field(discriminator="type"),
 ]
 

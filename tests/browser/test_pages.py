@@ -53,7 +53,10 @@ def test_case_page_renders_content_and_widgets(page: Page, server: str, case: ob
             controls = {
                 "classify": ("combobox", len(getattr(activity, "items", []))),
                 "checklist": ("checkbox", len(getattr(activity, "items", []))),
-                "sequence": ("button", 2 * len(getattr(activity, "steps", []))),  # Move up, Move down
+                "sequence": (
+                    "button",
+                    2 * len(getattr(activity, "steps", [])),
+                ),  # Move up, Move down
             }.get(activity.type)
             if controls:
                 expect(group.get_by_role(controls[0])).to_have_count(controls[1])
