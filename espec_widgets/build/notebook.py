@@ -6,6 +6,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ..case.schema import Case, Line, Media, Scene
+from .family_map import family_map_markdown
 
 GENERATOR = "espec-widgets build"
 NBFORMAT_MINOR = 5
@@ -56,15 +57,25 @@ def _header(case: Case) -> str:
     return "\n".join(lines)
 
 
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
 def _people(case: Case) -> str:
-    lines = ["## People in this case", "", "| Name | Who they are |", "| --- | --- |"]
+    lines = [
+        "## People in this case",
+        "",
+        family_map_markdown(case),
+        "",
+        "| Name | Who they are | In the map | Legal surrogate |",
+        "| --- | --- | --- | --- |",
+    ]
     for p in case.people:
         role = p.relationship or "the patient"
         if p.age is not None:
             role += f", {p.age}"
-        if p.legal_surrogate:
-            role += " (legal surrogate)"
-        lines.append(f"| {p.name} | {role} |")
+        surrogate = "yes" if p.legal_surrogate else ""
+        lines.append(f"| {_cell(p.name)} | {_cell(role)} | {p.kind.value} | {surrogate} |")
     if case.jurisdiction:
         j = case.jurisdiction
         kind = "a fictional jurisdiction" if j.fictional else "the jurisdiction"
