@@ -33,6 +33,7 @@ WIDGETS: dict[str, Callable[[Any], ActivityWidget]] = {
     "rewrite": _lazy("rewrite", "RewriteExercise"),
     "screen_decide": _lazy("screen", "ScreenDecideQuestion"),
     "find_gap": _lazy("find_gap", "FindGapExercise"),
+    "branching": _lazy("branching", "BranchingEncounter"),
 }
 
 

@@ -21,6 +21,7 @@ KIND_LABELS = {
     "rewrite": "rewrite a line",
     "screen_decide": "screen and decide",
     "find_gap": "find the gap",
+    "branching": "a branching conversation",
 }
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from .branching import check_branching
 from .schema import Case, PersonKind
 
 Found = tuple[tuple[str | int, ...], str, str]
@@ -155,6 +156,8 @@ def _check_activity(i: int, activity: Any, person_ids: list[str]) -> Iterator[Fo
                     f"unknown speaker '{line.speaker}'",
                     ("speakers are ids from 'people': " + ", ".join(person_ids)),
                 )
+    if activity.type == "branching":
+        yield from check_branching(where, activity, person_ids)
     if activity.type == "self_assessment":
         for j, label in enumerate(activity.scale):
             if activity.scale.index(label) != j:

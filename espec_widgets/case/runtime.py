@@ -15,10 +15,11 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from types import UnionType
+from typing import Any, Union, get_args, get_origin, get_type_hints
 
 CACHE_ENV = "ESPEC_CACHE_DIR"
-FORMAT = 3
+FORMAT = 4
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
 
@@ -168,6 +169,44 @@ class FindGapSpec:
     type: str = "find_gap"
 
 
+@dataclass(frozen=True)
+class BranchChoiceSpec:
+    text: str
+    next: str
+    feedback: str
+    when: str | None
+    set: tuple[str, ...]
+    clear: tuple[str, ...]
+    add: dict[str, int]
+
+
+@dataclass(frozen=True)
+class EndingSpec:
+    kind: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class BranchNodeSpec:
+    id: str
+    speaker: str  # the speaker's display name, resolved from the case's people
+    text: str
+    choices: tuple[BranchChoiceSpec, ...]
+    ending: EndingSpec | None
+
+
+@dataclass(frozen=True)
+class BranchingSpec:
+    id: str
+    title: str
+    prompt: str
+    start: str
+    flags: tuple[str, ...]
+    counters: tuple[str, ...]
+    nodes: tuple[BranchNodeSpec, ...]
+    type: str = "branching"
+
+
 ActivitySpec = (
     MultipleChoiceSpec
     | ReflectionSpec
@@ -178,6 +217,7 @@ ActivitySpec = (
     | RewriteSpec
     | ScreenDecideSpec
     | FindGapSpec
+    | BranchingSpec
 )
 SPECS: dict[str, type] = {
     "multiple_choice": MultipleChoiceSpec,
@@ -189,6 +229,7 @@ SPECS: dict[str, type] = {
     "rewrite": RewriteSpec,
     "screen_decide": ScreenDecideSpec,
     "find_gap": FindGapSpec,
+    "branching": BranchingSpec,
 }
 
 
@@ -217,6 +258,8 @@ def _build(cls: Any, data: Any) -> Any:
 def _convert(hint: Any, value: Any) -> Any:
     if get_origin(hint) is tuple:
         return tuple(_convert(get_args(hint)[0], v) for v in value)
+    if value is not None and get_origin(hint) in (Union, UnionType):  # e.g. EndingSpec | None
+        hint = next(a for a in get_args(hint) if a is not type(None))
     if is_dataclass(hint):
         return _build(hint, value)
     return value

@@ -29,6 +29,7 @@ from .vocabulary import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Branching",
     "CECategory",
     "Case",
     "Checklist",
@@ -345,8 +346,62 @@ class FindGap(_Activity):
         return self
 
 
+CONDITION = re.compile(
+    r"^\s*(not\s+)?[a-z][a-z0-9_]*(\s*(>=|<=|==|>|<)\s*-?\d+)?"
+    r"(\s+and\s+(not\s+)?[a-z][a-z0-9_]*(\s*(>=|<=|==|>|<)\s*-?\d+)?)*\s*$"
+)
+Name = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=40)]
+
+
+def _condition(text: str) -> str:
+    if not CONDITION.match(text):
+        raise ValueError(
+            f"'{text}' is not a condition; write a flag ('trust'), 'not trust', a counter test "
+            "('rapport >= 2'), or several joined by 'and'"
+        )
+    return text
+
+
+class BranchChoice(_Model):
+    text: Text = Field(description="What the learner says.")
+    next: Slug = Field(description="The node this choice leads to.")
+    feedback: Text = Field(description="Why this line helps or not; shown after choosing.")
+    when: Annotated[str, AfterValidator(_condition)] | None = Field(
+        default=None, description="Offer this choice only when the condition holds."
+    )
+    set: list[Name] = Field(default_factory=list, description="Flags this choice turns on.")
+    clear: list[Name] = Field(default_factory=list, description="Flags this choice turns off.")
+    add: dict[Name, int] = Field(default_factory=dict, description="Counters to change.")
+
+
+class Ending(_Model):
+    kind: Literal["strong", "mixed", "missed"]
+    summary: Text = Field(description="What this ending shows; the debrief of this path.")
+
+
+class BranchNode(_Model):
+    id: Slug
+    speaker: Slug = Field(description="Who speaks at this point: a person id.")
+    text: Text
+    choices: list[BranchChoice] = Field(default_factory=list)
+    ending: Ending | None = None
+
+
+class Branching(_Activity):
+    """The encounter as a graph: each choice leads to the patient's or family's response."""
+
+    type: Literal["branching"]
+    start: Slug
+    flags: list[Name] = Field(default_factory=list, description="Declared flags; all start off.")
+    counters: list[Name] = Field(
+        default_factory=list, description="Declared counters; all start at 0."
+    )
+    nodes: Annotated[list[BranchNode], Field(min_length=2, max_length=60)]
+
+
 Activity = Annotated[
-    MultipleChoice
+    Branching
+    | MultipleChoice
     | Reflection
     | Classify
     | Sequence
