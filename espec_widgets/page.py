@@ -70,6 +70,34 @@ class CasePage:
                 raise
             display(_message(f"This activity cannot be shown: {exc.args[0]}."))
 
+    def play(self, scene_id: str) -> None:
+        """Show a scene's encounter: its recording with captions, and its transcript."""
+        from IPython.display import display
+
+        from .activities.encounter import EncounterPlayer
+
+        if self.case is None:
+            return
+        try:
+            scene = self.case.scene(scene_id)
+        except KeyError as exc:
+            if _strict():
+                raise
+            display(_message(f"This encounter cannot be shown: {exc.args[0]}."))
+            return
+        media = None
+        if scene.media is not None:
+            m = scene.media
+            media = {"kind": m.kind, "src": m.src, "captions": m.captions, "title": m.title}
+        lines = [
+            {
+                "who": line.speaker,
+                "text": (f"({line.direction}) " if line.direction else "") + line.text.strip(),
+            }
+            for line in scene.transcript
+        ]
+        display(EncounterPlayer(title=f"The encounter: {scene.title}", lines=lines, media=media))
+
     def resume(self) -> None:
         """Identify the learner and restore their work: the notebook's last cell.
 

@@ -41,7 +41,7 @@ def test_case_notebook_executes_and_shows_widgets(
         for o in c.outputs
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
-    assert len(views) == 3, "the learner bar and two activities"
+    assert len(views) == 4, "the learner bar, the encounter player and two activities"
 
 
 def test_broken_case_fails_in_strict_mode(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -36,10 +36,10 @@ class BuildReport:
         return not (self.differs or self.missing or self.stale)
 
 
-def plan(root: Path) -> dict[str, str]:
-    """Every generated file's path (relative to root) and exact text. Raises CaseFileError."""
+def plan(root: Path) -> dict[str, str | bytes]:
+    """Every generated file's path (relative to root) and exact content. Raises CaseFileError."""
     library = load_library(data_dir(root))
-    out: dict[str, str] = {}
+    out: dict[str, str | bytes] = {}
     nb_dir = notebooks_dir(root).relative_to(root)
     for case in sorted(library.cases, key=lambda c: c.id):
         cache_case(library.sources[case.id], case)  # learner kernels then skip validation
@@ -52,6 +52,14 @@ def plan(root: Path) -> dict[str, str]:
         out[(nb_dir / "guides" / f"{guide_id}.ipynb").as_posix()] = dumps(
             guide_notebook(guide_id, text)
         )
+    # Recordings and captions are served from notebooks/media/ (Voila's files route).
+    for case in library.cases:
+        for scene in case.scenes:
+            if scene.media is not None:
+                for name in (scene.media.src, scene.media.captions):
+                    out[(nb_dir / "media" / name).as_posix()] = (
+                        data_dir(root) / "media" / name
+                    ).read_bytes()
     curriculum = sorted(library.curriculum, key=lambda c: c.id)
     gallery = [library.notebook(c.id) for c in library.cases if library.in_gallery(c.id)]
     out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(curriculum, gallery))
@@ -75,12 +83,12 @@ def _generated_notebooks(root: Path) -> set[str]:
     return found
 
 
-def _write_atomic(path: Path, text: str) -> None:
+def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -91,17 +99,24 @@ def build(root: Path, *, check: bool = False) -> BuildReport:
     """Write (or with check=True, compare) every generated file. Nothing is written on error."""
     files = plan(root)  # raises before anything is written
     report = BuildReport()
-    for rel, text in files.items():
+    for rel, content in files.items():
         path = root / rel
-        current = path.read_text(encoding="utf-8") if path.exists() else None
-        if current == text:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        current = path.read_bytes() if path.exists() else None
+        if current == data:
             report.unchanged.append(rel)
         elif check:
             (report.missing if current is None else report.differs).append(rel)
         else:
-            _write_atomic(path, text)
+            _write_atomic(path, data)
             report.written.append(rel)
-    for rel in sorted(_generated_notebooks(root) - files.keys()):
+    media = notebooks_dir(root) / "media"
+    generated_media = (
+        {f.relative_to(root).as_posix() for f in media.rglob("*") if f.is_file()}
+        if media.is_dir()
+        else set()
+    )
+    for rel in sorted((_generated_notebooks(root) | generated_media) - files.keys()):
         if check:
             report.stale.append(rel)
         else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from ..case.schema import Case, Line, Media, Scene
+from ..case.schema import Case, Scene
 from .family_map import family_map_markdown
 
 GENERATOR = "espec-widgets build"
@@ -86,30 +86,11 @@ def _people(case: Case) -> str:
     return "\n".join(lines)
 
 
-def _line(case: Case, line: Line) -> str:
-    person = case.person(line.speaker)
-    who = person.name + (f" ({person.relationship})" if person.relationship else " (patient)")
-    direction = f" _({line.direction})_" if line.direction else ""
-    return f"**{who}:**{direction} {line.text.strip()}"
-
-
-def _media(media: Media) -> str:
-    tag = "video" if media.kind == "video" else "audio"
-    return (
-        f'<{tag} controls preload="none" src="{media.src}" aria-label="{media.title}">\n'
-        f'<track kind="captions" src="{media.captions}" srclang="en" label="English" default>\n'
-        f"</{tag}>"
-    )
-
-
-def _scene(case: Case, scene: Scene) -> str:
+def _scene(scene: Scene) -> str:
+    """The scene's narrative; its transcript and recording are in the encounter player below."""
     parts = [f"## {scene.title}"]
     if scene.narrative:
         parts.append(scene.narrative.strip())
-    if scene.media:
-        parts.append(_media(scene.media))
-    if scene.transcript:
-        parts.append("### Transcript\n\n" + "\n\n".join(_line(case, ln) for ln in scene.transcript))
     return "\n\n".join(parts)
 
 
@@ -145,7 +126,9 @@ def case_notebook(case: Case, *, source: str) -> nbformat.NotebookNode:
     total = len(case.ordered_activities)
     number = 0
     for scene in case.scenes:
-        cells.append(_md(f"scene-{scene.id}", _scene(case, scene)))
+        cells.append(_md(f"scene-{scene.id}", _scene(scene)))
+        if scene.transcript or scene.media:
+            cells.append(_code(f"play-{scene.id}", f"case.play({scene.id!r})"))
         for activity_id in scene.activities:
             number += 1
             kind = KIND_LABELS[case.activity(activity_id).type]  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
             "theme": "light",
             "allow_template_override": "NO",
             "allow_theme_override": "NO",
-            "file_allowlist": [r".*\.(png|jpg|jpeg|gif|svg|webp|vtt|mp4|webm|mp3|ogg|pdf)"],
+            "file_allowlist": [r".*\.(png|jpg|jpeg|gif|svg|webp|vtt|mp4|webm|mp3|ogg|m4a|wav|pdf)"],
             "file_denylist": [r".*\.(ipynb|py|yaml|yml|json|db|sqlite)"],
         },
         # Resume links carry the learner's token: never send the page address to other sites.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -20,6 +20,8 @@ from .schema import Case
 from .versions import VersionError, upgrade
 
 MAX_CASE_BYTES = 2_000_000
+MAX_MEDIA_BYTES = 50_000_000
+MEDIA_SUFFIXES = {"video": {".mp4", ".webm"}, "audio": {".mp3", ".ogg", ".m4a", ".wav"}}
 GALLERY = "gallery"
 
 Loc = tuple[str | int, ...]
@@ -202,7 +204,52 @@ def _problems_from_validation(exc: ValidationError, root: Any, path: Path) -> li
     return problems
 
 
-def parse_case(path: Path, *, known_guides: Iterable[str] | None = None) -> Case:
+def _media_problems(case: Case, media_dir: Path) -> Iterator[tuple[Loc, str, str]]:
+    """Every recording exists, has an allowed format and size, and has WebVTT captions."""
+    for i, scene in enumerate(case.scenes):
+        media = scene.media
+        if media is None:
+            continue
+        where: Loc = ("scenes", i, "media")
+        src = media_dir / media.src
+        if not src.is_file():
+            yield (
+                (*where, "src"),
+                f"no media file '{media.src}' in {media_dir}",
+                "put the file there",
+            )
+        else:
+            if src.suffix.lower() not in MEDIA_SUFFIXES[media.kind]:
+                allowed = ", ".join(sorted(MEDIA_SUFFIXES[media.kind]))
+                yield (*where, "src"), f"a {media.kind} file must be one of {allowed}", ""
+            if src.stat().st_size > MAX_MEDIA_BYTES:
+                yield (
+                    (*where, "src"),
+                    f"'{media.src}' is larger than {MAX_MEDIA_BYTES // 1_000_000} MB",
+                    "compress it, or host a shorter clip",
+                )
+        vtt = media_dir / media.captions
+        if vtt.suffix.lower() != ".vtt":
+            yield (*where, "captions"), "captions must be a WebVTT file ending in .vtt", ""
+        elif not vtt.is_file():
+            yield (
+                (*where, "captions"),
+                f"no captions file '{media.captions}' in {media_dir}",
+                ("every recording needs captions"),
+            )
+        else:
+            text = vtt.read_text(encoding="utf-8", errors="replace")
+            if not text.lstrip("\ufeff").startswith("WEBVTT") or "-->" not in text:
+                yield (
+                    (*where, "captions"),
+                    f"'{media.captions}' is not WebVTT with timed cues",
+                    "start the file with 'WEBVTT' and give each cue a '00:00.000 --> 00:02.000' line",
+                )
+
+
+def parse_case(
+    path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
+) -> Case:
     """Load one case file, raising CaseFileError with every problem found in it."""
     try:
         raw = path.read_bytes()
@@ -268,9 +315,12 @@ def parse_case(path: Path, *, known_guides: Iterable[str] | None = None) -> Case
         case = Case.model_validate(data)
     except ValidationError as exc:
         raise CaseFileError(_problems_from_validation(exc, root, path)) from None
+    found = list(check_references(case, known_guides=known_guides))
+    if media_dir is not None:
+        found += _media_problems(case, media_dir)
     problems = [
         Problem(path, *_position(root, loc)[:2], _field_path(loc), message, hint)
-        for loc, message, hint in check_references(case, known_guides=known_guides)
+        for loc, message, hint in found
     ]
     if path.stem != case.id:
         line, col, _ = _position(root, ("id",))
@@ -318,7 +368,7 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
             problems.append(Problem(path, 1, 1, "", "case files end in .yaml"))
             continue
         try:
-            case = parse_case(path, known_guides=guides)
+            case = parse_case(path, known_guides=guides, media_dir=data_dir / "media")
         except CaseFileError as exc:
             problems.extend(exc.problems)
             continue

@@ -19,7 +19,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 CACHE_ENV = "ESPEC_CACHE_DIR"
-FORMAT = 4
+FORMAT = 5
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
 
@@ -155,6 +155,7 @@ class ScreenDecideSpec:
 class LineSpec:
     speaker: str  # the speaker's display name, resolved from the case's people
     text: str
+    direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,9 +235,32 @@ SPECS: dict[str, type] = {
 
 
 @dataclass(frozen=True)
+class MediaSpec:
+    kind: str
+    src: str
+    captions: str
+    title: str
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    id: str
+    title: str
+    transcript: tuple[LineSpec, ...]
+    media: MediaSpec | None
+
+
+@dataclass(frozen=True)
 class RuntimeCase:
     id: str
     activities: tuple[ActivitySpec, ...]
+    scenes: tuple[SceneSpec, ...] = ()
+
+    def scene(self, scene_id: str) -> SceneSpec:
+        for scene in self.scenes:
+            if scene.id == scene_id:
+                return scene
+        raise KeyError(f"case '{self.id}' has no scene '{scene_id}'")
 
     def activity(self, activity_id: str) -> ActivitySpec:
         for activity in self.activities:
@@ -265,8 +289,14 @@ def _convert(hint: Any, value: Any) -> Any:
     return value
 
 
-def _from_dicts(case_id: str, activities: list[dict[str, Any]]) -> RuntimeCase:
-    return RuntimeCase(case_id, tuple(_build(SPECS[a["type"]], a) for a in activities))
+def _from_dicts(
+    case_id: str, activities: list[dict[str, Any]], scenes: list[dict[str, Any]]
+) -> RuntimeCase:
+    return RuntimeCase(
+        case_id,
+        tuple(_build(SPECS[a["type"]], a) for a in activities),
+        tuple(_build(SceneSpec, sc) for sc in scenes),
+    )
 
 
 def _named(data: Any, names: dict[str, str]) -> Any:
@@ -287,7 +317,11 @@ def from_case(case: Any) -> RuntimeCase:
         p.id: p.name + (f" ({p.relationship})" if p.relationship else " (patient)")
         for p in case.people
     }
-    return _from_dicts(case.id, [_named(a.model_dump(mode="json"), names) for a in case.activities])
+    return _from_dicts(
+        case.id,
+        [_named(a.model_dump(mode="json"), names) for a in case.activities],
+        [_named(sc.model_dump(mode="json"), names) for sc in case.scenes],
+    )
 
 
 def _to_json(case: RuntimeCase) -> str:
@@ -298,7 +332,7 @@ def _from_json(text: str) -> RuntimeCase:
     data = json.loads(text)
     if data.get("format") != FORMAT:
         raise ValueError("old runtime format")
-    return _from_dicts(data["id"], data["activities"])
+    return _from_dicts(data["id"], data["activities"], data["scenes"])
 
 
 def cache_dir() -> Path:

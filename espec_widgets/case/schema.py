@@ -131,10 +131,18 @@ class Line(_Model):
     )
 
 
+MediaPath = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[A-Za-z0-9_-][A-Za-z0-9_.-]*(/[A-Za-z0-9_-][A-Za-z0-9_.-]*)*$", max_length=200
+    ),
+]
+
+
 class Media(_Model):
     kind: Literal["video", "audio"]
-    src: ShortText
-    captions: ShortText = Field(description="A WebVTT captions file beside the media.")
+    src: MediaPath = Field(description="A file in data/media/, e.g. 'icu/meeting.mp4'.")
+    captions: MediaPath = Field(description="Its WebVTT captions file in data/media/ (required).")
     title: ShortText
 
 

@@ -73,3 +73,20 @@ def test_answering_shows_feedback_from_the_kernel(page: Page, server: str) -> No
     group.locator("xpath=..").get_by_role("button", name="Check answer").click()
     expect(page.get_by_role("status").filter(has_text="Attempt 1")).to_be_visible()
     expect(group).to_contain_text(re.compile("Not the best choice"))
+
+
+def test_encounter_plays_line_by_line(page: Page, server: str) -> None:
+    case = CURRICULUM[0]
+    scene = next(s for s in case.scenes if len(s.transcript) >= 3)
+    page.goto(f"{server}/voila/render/{LIBRARY.notebook(case.id)}")
+    player = page.get_by_role("region", name=f"The encounter: {scene.title}")
+    transcript = player.get_by_role("list", name="Transcript")
+    expect(transcript.get_by_role("listitem")).to_have_count(1)
+    first = case.person(scene.transcript[0].speaker)
+    expect(transcript).to_contain_text(first.name)
+    player.get_by_role("button", name="Next line").click()
+    expect(transcript.get_by_role("listitem")).to_have_count(2)
+    expect(player.get_by_role("status")).to_contain_text(f"Line 2 of {len(scene.transcript)}.")
+    player.get_by_role("button", name="Show the whole transcript").click()
+    expect(transcript.get_by_role("listitem")).to_have_count(len(scene.transcript))
+    expect(player.get_by_role("button", name="Next line")).to_be_disabled()

@@ -60,6 +60,7 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
         "setup",
         "people",
         "scene-arrival",
+        "play-arrival",
         "heading-who-decides",
         "activity-who-decides",
         "heading-own-reactions",
@@ -69,7 +70,12 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
     ]
     code = [c.source for c in nb.cells if c.cell_type == "code"]
     assert code[0] == "import espec_widgets.page as page\n\ncase = page.open_case('minimal-case')"
-    assert code[1:] == ["case.show('who-decides')", "case.show('own-reactions')", "case.resume()"]
+    assert code[1:] == [
+        "case.play('arrival')",
+        "case.show('who-decides')",
+        "case.show('own-reactions')",
+        "case.resume()",
+    ]
     # Answer keys never reach the notebook: feedback text lives only in the case file.
     text = (workbook / CASE_NB).read_text(encoding="utf-8")
     assert "An appointed agent comes first" not in text
