@@ -90,7 +90,7 @@ class ChoiceQuestion(ActivityWidget):
         if not self.value:
             self.status = "Choose an answer first."
             return None
-        chosen = tuple(self.value)
+        chosen = tuple(int(i) for i in self.value)  # a browser's true equals 1: store 1
         correct = set(chosen) == set(self._key)
         attempt = Attempt(chosen=chosen, correct=correct)
         self.attempts.append(attempt)

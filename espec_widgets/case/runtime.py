@@ -126,6 +126,16 @@ class RewriteSpec:
     type: str = "rewrite"
 
 
+INSTRUMENTS: dict[str, tuple[str, int | None]] = {
+    "distress thermometer": ("Distress thermometer", 10),
+    "PHQ-2": ("PHQ-2", 6),
+    "GAD-2": ("GAD-2", 6),
+    "social needs": ("Social needs screening", None),
+}
+"""Screening instruments: display name and highest score (scores start at 0; None: no score).
+Here, not in the schema, so that learner kernels can use it without loading pydantic."""
+
+
 @dataclass(frozen=True)
 class ScreenItemSpec:
     label: str

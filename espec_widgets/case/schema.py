@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from .runtime import INSTRUMENTS
 from .vocabulary import (
     CECategory,
     Domain,
@@ -279,7 +280,7 @@ class Rewrite(_Activity):
     max_words: Annotated[int, Field(ge=20, le=500)] = 150
 
 
-SCORE_RANGES = {"distress thermometer": (0, 10), "PHQ-2": (0, 6), "GAD-2": (0, 6)}
+SCORE_RANGES = {k: (0, high) for k, (_, high) in INSTRUMENTS.items() if high is not None}
 
 
 class ScreenItem(_Model):

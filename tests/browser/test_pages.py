@@ -73,6 +73,9 @@ def test_answering_shows_feedback_from_the_kernel(page: Page, server: str) -> No
     group.locator("xpath=..").get_by_role("button", name="Check answer").click()
     expect(page.get_by_role("status").filter(has_text="Attempt 1")).to_be_visible()
     expect(group).to_contain_text(re.compile("Not the best choice"))
+    # Options not chosen stay without feedback (the kernel sends {} for them).
+    expect(group).not_to_contain_text("undefined")
+    assert group.locator(".espec-option-feedback:not(:empty)").count() == 1
 
 
 def test_encounter_plays_line_by_line(page: Page, server: str) -> None:
