@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -35,17 +34,14 @@ def voila_command(root: Path, *, port: int, host: str, open_browser: bool) -> li
 
 
 def serve(root: Path, *, port: int, host: str, open_browser: bool = False) -> int:
-    """Run Voilà in the foreground until interrupted; voila.json is read from root."""
+    """Replace this process with Voila on root (which reads voila.json there); 2 if not built."""
     if not (root / "voila.json").exists() or not (notebooks_dir(root) / "index.ipynb").exists():
         print("espec: notebooks are not built yet; run `espec build` first", file=sys.stderr)
         return 2
     env = server_env(root)
     print(f"Serving the workbook at http://{host}:{port}/{LANDING}  (Ctrl+C to stop)", flush=True)
-    try:
-        return subprocess.call(
-            voila_command(root, port=port, host=host, open_browser=open_browser),
-            cwd=root,
-            env=env,
-        )
-    except KeyboardInterrupt:
-        return 0
+    # Become Voila rather than wait for it, so that signals (Ctrl+C, a service manager's
+    # SIGTERM) reach the server itself and nothing is left running.
+    os.chdir(root)
+    command = voila_command(root, port=port, host=host, open_browser=open_browser)
+    os.execve(command[0], command, env)

@@ -46,12 +46,16 @@ def test_no_serious_or_critical_violations(page: Page, server: str, path: str) -
 
 
 def _tab_until(page: Page, predicate: str, *, limit: int = 80) -> None:
-    """Press Tab until the focused element satisfies a JS predicate on `el`."""
+    """Move focus with Tab until it is on an element satisfying a JS predicate on `el`.
+
+    The focused element counts too: some widgets move focus themselves (a branching
+    conversation puts it on the first line to choose after each turn)."""
+    check = f"(() => {{ const el = document.activeElement; return Boolean({predicate}); }})()"
+    if page.evaluate(check):
+        return
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate(
-            f"(() => {{ const el = document.activeElement; return Boolean({predicate}); }})()"
-        ):
+        if page.evaluate(check):
             return
     raise AssertionError(f"Tab never reached an element where {predicate}")
 
@@ -134,8 +138,69 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             page.keyboard.press("Enter")
             group = page.get_by_role("group", name=activity.title, exact=True)
             expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Saved")
+        elif activity.type in {"screen_decide"}:
+            _choose_by_keyboard(
+                page, activity.title, activity.options, "Check answer", "Well reasoned"
+            )
+        elif activity.type == "find_gap":
+            places = len(activity.transcript) + 1  # -1 .. last line
+            _tab_until(page, f"{_in_group('Where is the step missing?')} && el.type === 'radio'")
+            for _ in range(activity.gap_after + 1):  # the first radio is 'before line 1' (-1)
+                page.keyboard.press("ArrowDown")
+            assert places > activity.gap_after + 1
+            right = next(i for i, o in enumerate(activity.options) if o.correct)
+            _tab_until(page, f"{_in_group('What is missing?')} && el.type === 'radio'")
+            page.keyboard.press("Space") if right == 0 else None
+            for _ in range(right):
+                page.keyboard.press("ArrowDown")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check'")
+            page.keyboard.press("Enter")
+            where = page.get_by_role("group", name="Where is the step missing?").first
+            expect(where.locator("xpath=ancestor::form").get_by_role("status")).to_contain_text(
+                "Well spotted"
+            )
+        elif activity.type == "rewrite":
+            _tab_until(
+                page,
+                f"el.tagName === 'TEXTAREA' && el.labels[0].textContent === {activity.title!r}",
+            )
+            page.keyboard.type("It sounds like this is a lot. What worries you most?")
+            _tab_until(
+                page, "el.tagName === 'BUTTON' && el.textContent === 'Compare with a model answer'"
+            )
+            page.keyboard.press("Enter")
+            box = page.get_by_role("textbox", name=activity.title)
+            expect(
+                box.locator("xpath=ancestor::*[contains(@class,'espec-rewrite')][1]")
+            ).to_contain_text(activity.model_answer.strip())
+        elif activity.type == "branching":
+            group = page.get_by_role("group", name=activity.title, exact=True)
+            status = group.get_by_role("status")
+            for _turn in range(len(activity.nodes)):
+                if "The conversation has ended" in (status.text_content() or ""):
+                    break
+                before = status.text_content() or ""
+                _tab_until(page, f"{_in_group('What do you say next?')} && el.type === 'radio'")
+                page.keyboard.press("Space")  # the first line on offer
+                _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Say it'")
+                page.keyboard.press("Enter")
+                expect(status).not_to_have_text(before)  # the response has been announced
+            expect(status).to_contain_text("The conversation has ended")
         else:
             pytest.fail(f"no keyboard walk-through for activity type {activity.type!r} yet")
+
+
+def _choose_by_keyboard(page: Page, title: str, options: Any, button: str, done: str) -> None:
+    right = [i for i, o in enumerate(options) if o.correct]
+    _tab_until(page, f"{_in_group(title)} && el.type === 'radio'")
+    if right[0] == 0:
+        page.keyboard.press("Space")
+    for _ in range(right[0]):
+        page.keyboard.press("ArrowDown")
+    _tab_until(page, f"el.tagName === 'BUTTON' && el.textContent === {button!r}")
+    page.keyboard.press("Enter")
+    group = page.get_by_role("group", name=title)
+    expect(group.locator("xpath=..").get_by_role("status")).to_contain_text(done)
 
 
 def _sequence_by_keyboard(page: Page, activity: Any) -> None:
