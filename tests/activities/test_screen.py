@@ -23,7 +23,7 @@ from espec_widgets.case.runtime import (
     _to_json,
     from_case,
 )
-from espec_widgets.case.schema import SCORE_RANGES, Screen
+from espec_widgets.case.activities import SCORE_RANGES, Screen
 
 OPTIONS = (
     OptionSpec(

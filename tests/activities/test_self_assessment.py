@@ -11,7 +11,7 @@ from espec_widgets.activities import widget_for
 from espec_widgets.activities.self_assessment import SelfAssessmentScale
 from espec_widgets.case import parse_case
 from espec_widgets.case.runtime import SelfAssessmentSpec, from_case
-from espec_widgets.case.schema import DEFAULT_SCALE
+from espec_widgets.case.activities import DEFAULT_SCALE
 
 ITEMS = (
     "How confident are you leading a family meeting when relatives disagree?",
