@@ -13,6 +13,7 @@ import pytest
 from espec_widgets.activities import Attempt, ChoiceQuestion, widget_for
 from espec_widgets.activities.screen import INSTRUMENTS, ScreenDecideQuestion
 from espec_widgets.case import parse_case
+from espec_widgets.case.activities import SCORE_RANGES, Screen
 from espec_widgets.case.runtime import (
     MultipleChoiceSpec,
     OptionSpec,
@@ -23,7 +24,6 @@ from espec_widgets.case.runtime import (
     _to_json,
     from_case,
 )
-from espec_widgets.case.activities import SCORE_RANGES, Screen
 
 OPTIONS = (
     OptionSpec(

@@ -10,8 +10,8 @@ import pytest
 from espec_widgets.activities import widget_for
 from espec_widgets.activities.self_assessment import SelfAssessmentScale
 from espec_widgets.case import parse_case
-from espec_widgets.case.runtime import SelfAssessmentSpec, from_case
 from espec_widgets.case.activities import DEFAULT_SCALE
+from espec_widgets.case.runtime import SelfAssessmentSpec, from_case
 
 ITEMS = (
     "How confident are you leading a family meeting when relatives disagree?",
