@@ -20,6 +20,9 @@ log = logging.getLogger(__name__)
 MAX_CHARS = 20_000
 """A hard ceiling on stored text whatever the word limit: about 3,000 words of prose."""
 
+NO_NAME = "Enter your name at the top of the page so your work can be saved."
+NOT_SAVED = "Not saved: the workbook could not store your text. It is still here; try Save again."
+
 Saver = Callable[[str], int]
 """Saves the text and returns its revision number; raises if it could not."""
 
@@ -120,7 +123,7 @@ class ReflectionBox(ActivityWidget):
     def save(self, *, explicit: bool = False) -> bool:
         """Save the current text if it changed; True when everything is saved."""
         if self._saver is None:
-            self.status = "Enter your name at the top of the page so your work can be saved."
+            self.status = NO_NAME
             return False
         if self.value == self._saved:
             if explicit:
@@ -130,7 +133,7 @@ class ReflectionBox(ActivityWidget):
             revision = self._saver(self.value)
         except Exception:
             log.exception("could not save a reflection draft")
-            self.status = "Not saved: the workbook could not store your text. It is still here; try Save again."
+            self.status = NOT_SAVED
             return False
         self._saved = self.value
         stamp = dt.datetime.now().strftime("%H:%M:%S")

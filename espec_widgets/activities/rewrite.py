@@ -13,51 +13,34 @@ the learner's own judgement and stay in the page; they are not stored.
 
 from __future__ import annotations
 
-import datetime as dt
-import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import traitlets as t
 
 from ..case.runtime import RewriteSpec
-from ..privacy import REMINDER, warning_for
-from ._activity import ActivityWidget
-from .reflection import MAX_CHARS, Saver, count_words
+from .reflection import MAX_CHARS, ReflectionBox, count_words
 
 _HERE = Path(__file__).parent
-log = logging.getLogger(__name__)
 
 MIN_WORDS = 5
 """Words a saved rewrite needs before the model answer is shown, and for the activity to count."""
 
 CLOSED = "This exercise is closed; your text was not changed."
-NOT_SAVED = "Not saved: the workbook could not store your text. It is still here; try Save again."
-NO_NAME = "Enter your name at the top of the page so your work can be saved."
 
 
-class RewriteExercise(ActivityWidget):
-    """A weak line to rewrite; only `value` (the learner's rewrite) comes from the page."""
+class RewriteExercise(ReflectionBox):
+    """A reflection box around a weak line, with a model answer revealed by the kernel.
 
-    uses_draft = True
-    _browser_inputs = frozenset({"value"})
+    Text limits, autosave, the saver and the privacy warning are the reflection's; this adds the
+    line to rewrite and the reveal, and lets a restored draft exceed a limit lowered since.
+    """
+
     _esm = _HERE / "rewrite.js"
-    _css = _HERE / "controls.css"
 
-    question = t.Unicode(help="The text box's accessible name (its label): the title.").tag(
-        sync=True
-    )
-    prompt = t.Unicode(help="The instruction.").tag(sync=True)
     weak_line = t.Unicode(help="The line to improve, as it was said.").tag(sync=True)
     speaker = t.Unicode(help="Who said it (display name), or ''.").tag(sync=True)
-    reminder = t.Unicode(REMINDER).tag(sync=True)
-    value = t.Unicode(help="The learner's rewrite.").tag(sync=True)
-    max_words = t.Int(150).tag(sync=True)
-    max_chars = t.Int(MAX_CHARS).tag(sync=True)
     min_words = t.Int(MIN_WORDS, help="Words needed before comparing.").tag(sync=True)
-    words = t.Int(0, read_only=True).tag(sync=True)
-    warning = t.Unicode(help="Shown when the text looks like it identifies someone.").tag(sync=True)
     revealed = t.Bool(False, help="True once the model answer is shown.").tag(sync=True)
     model_answer = t.Unicode(help="'' until revealed.").tag(sync=True)
     checklist = t.List(t.Unicode(), help="What a good rewrite does; [] until revealed.").tag(
@@ -66,22 +49,12 @@ class RewriteExercise(ActivityWidget):
 
     def __init__(self, activity: RewriteSpec, **kwargs: Any) -> None:
         super().__init__(
-            question=activity.title,
-            prompt=activity.prompt.strip(),
+            activity,  # type: ignore[arg-type]  # title, prompt and max_words, as a reflection
             weak_line=activity.weak_line.strip(),
             speaker=(activity.speaker or "").strip(),
-            max_words=activity.max_words,
             **kwargs,
         )
         self._activity = activity
-        self._saver: Saver | None = None
-        self._saved_handlers: list[Callable[[], None]] = []
-        self._saved = ""
-        self._restoring = False
-
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted text is kept here rather than read back from self.value.
-    _accepted: str = ""
 
     def _refuse(self, message: str) -> str:
         self.status = message
@@ -103,14 +76,6 @@ class RewriteExercise(ActivityWidget):
             )
         self._accepted = value
         return value
-
-    @t.observe("value")
-    def _on_value(self, change: dict[str, Any]) -> None:
-        self.set_trait("words", count_words(change["new"]))
-        self.warning = warning_for(change["new"])
-        # A refused value comes back as the old one: nothing to save, keep the refusal message.
-        if not self._restoring and change["old"] != change["new"]:
-            self.save()
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if event not in {"save", "reveal"}:
@@ -155,22 +120,9 @@ class RewriteExercise(ActivityWidget):
     def done(self) -> bool:
         return count_words(self._saved) >= MIN_WORDS
 
-    def on_saved(self, callback: Callable[[], None]) -> None:
-        """Call callback() after each successful save."""
-        self._saved_handlers.append(callback)
-
-    def set_saver(self, saver: Saver) -> None:
-        """Persist every accepted change through saver (the page wires this to the store)."""
-        self._saver = saver
-
     def restore(self, text: str) -> None:
         """Show text saved earlier, without saving it again; a long enough rewrite is revealed."""
-        self._restoring = True
-        try:
-            self.value = text
-        finally:
-            self._restoring = False
-        self._saved = self.value
+        super().restore(text)
         if self.done:
             self._show()
         else:
@@ -186,25 +138,3 @@ class RewriteExercise(ActivityWidget):
             )
         elif self.value:
             self.status = "Your saved text is restored."
-
-    def save(self, *, explicit: bool = False) -> bool:
-        """Save the current text if it changed; True when everything is saved."""
-        if self._saver is None:
-            self.status = NO_NAME
-            return False
-        if self.value == self._saved:
-            if explicit:
-                self.status = "Saved. No changes since the last save."
-            return True
-        try:
-            revision = self._saver(self.value)
-        except Exception:
-            log.exception("could not save a rewrite draft")
-            self.status = NOT_SAVED
-            return False
-        self._saved = self.value
-        stamp = dt.datetime.now().strftime("%H:%M:%S")
-        self.status = f"Saved at {stamp} (version {revision})."
-        for handler in self._saved_handlers:
-            handler()
-        return True

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from espec_widgets.activities import widget_for
-from espec_widgets.activities.reflection import MAX_CHARS
-from espec_widgets.activities.rewrite import CLOSED, MIN_WORDS, NOT_SAVED, RewriteExercise
+from espec_widgets.activities.reflection import MAX_CHARS, NOT_SAVED
+from espec_widgets.activities.rewrite import CLOSED, MIN_WORDS, RewriteExercise
 from espec_widgets.case import parse_case
 from espec_widgets.case.runtime import RewriteSpec, from_case
 from espec_widgets.page import CasePage, open_case
