@@ -47,7 +47,20 @@ class ActivityWidget(KernelOwnedWidget):
             self.handle_event(content["event"], content)
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
-        """An action from the page (submit, save …); content may carry the input it acted on."""
+        """An action from the page; content may carry the input it acted on.
+
+        The default serves the graded families: 'submit' applies the carried input through the
+        same validation as any browser update, then grades. Families with other actions override.
+        """
+        if event != "submit":
+            return
+        if "value" in content and not self.accept_from_browser("value", content["value"]):
+            return  # refused: the status says why, nothing is graded
+        self.submit()
+
+    def submit(self) -> Any:
+        """Grade the current input (graded families implement this)."""
+        return None
 
     def restore_state(self, payloads: list[dict[str, Any]]) -> None:
         """Rebuild the widget from the learner's stored payloads, oldest first."""

@@ -75,13 +75,6 @@ class ChoiceQuestion(ActivityWidget):
         self._accepted = tuple(sorted(value))
         return list(self._accepted)
 
-    def handle_event(self, event: str, content: dict[str, Any]) -> None:
-        if event != "submit":
-            return
-        if "value" in content and not self.accept_from_browser("value", content["value"]):
-            return  # refused: the status says why, nothing is graded
-        self.submit()
-
     def submit(self) -> Attempt | None:
         """Grade the current selection, reveal its feedback and keep the attempt."""
         if self.disabled:

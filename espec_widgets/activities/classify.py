@@ -67,13 +67,6 @@ class ClassifyExercise(ActivityWidget):
         self._accepted = tuple(value)
         return list(value)
 
-    def handle_event(self, event: str, content: dict[str, Any]) -> None:
-        if event != "submit":
-            return
-        if "value" in content and not self.accept_from_browser("value", content["value"]):
-            return
-        self.submit()
-
     def submit(self) -> bool | None:
         """Grade the placements; None when closed or when an item is still unplaced."""
         if self.disabled:

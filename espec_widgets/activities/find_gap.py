@@ -184,13 +184,6 @@ class FindGapExercise(ActivityWidget):
                 self.send_state(["value"])  # put the page's radios back where the kernel has them
         super().set_state(sync_data)
 
-    def handle_event(self, event: str, content: dict[str, Any]) -> None:
-        if event != "submit":
-            return
-        if "value" in content and not self.accept_from_browser("value", content["value"]):
-            return  # refused: the status says why, nothing is graded
-        self.submit()
-
     def _grade(self, where: int, what: int) -> FindGapAttempt:
         return FindGapAttempt(
             where=where,

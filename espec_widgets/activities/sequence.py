@@ -125,13 +125,6 @@ class SequenceExercise(ActivityWidget):
                 self.send_state(["value"])  # put the page's rows back where the kernel has them
         super().set_state(sync_data)
 
-    def handle_event(self, event: str, content: dict[str, Any]) -> None:
-        if event != "submit":
-            return
-        if "value" in content and not self.accept_from_browser("value", content["value"]):
-            return  # refused: the status says why, nothing is graded
-        self.submit()
-
     def submit(self) -> SequenceAttempt | None:
         """Grade the current arrangement, reveal its feedback and keep the attempt."""
         if self.disabled:
