@@ -61,6 +61,30 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ce_audit(args: argparse.Namespace) -> int:
+    from .case import load_library
+    from .ce_audit import audit, render
+    from .paths import data_dir
+
+    root = _root(args)
+    paths = [Path(p) for p in args.paths] or None
+    for p in paths or []:
+        if not p.exists():
+            print(f"{p}: no such file or folder", file=sys.stderr)
+            return 2
+    library = load_library(data_dir(root), paths=paths)
+    # Part and category totals only mean something for the whole curriculum.
+    result = audit(library.curriculum, totals=paths is None)
+    print(render(result, markdown=args.format == "markdown", detail=args.detail), end="")
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if not result.ok:
+        n = len(result.problems)
+        print(f"{n} problem{'s' if n != 1 else ''}: see docs/ce-audit.md", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
@@ -81,6 +105,15 @@ def parser() -> argparse.ArgumentParser:
         "--check", action="store_true", help="change nothing; fail if notebooks are out of date"
     )
     build.set_defaults(func=cmd_build)
+
+    ce = sub.add_parser(
+        "ce-audit",
+        help="estimate learner minutes per case and check them against the CE hours claimed",
+    )
+    ce.add_argument("paths", nargs="*", help="case files or folders (default: the curriculum)")
+    ce.add_argument("--format", choices=["table", "markdown"], default="table")
+    ce.add_argument("--detail", action="store_true", help="also list every activity's minutes")
+    ce.set_defaults(func=cmd_ce_audit)
 
     serve = sub.add_parser("serve", help="serve the workbook to learners with Voilà")
     serve.add_argument("--port", type=int, default=8866)

@@ -77,6 +77,12 @@ def _people(case: Case) -> str:
             role += f", {p.age}"
         surrogate = "yes" if p.legal_surrogate else ""
         lines.append(f"| {_cell(p.name)} | {_cell(role)} | {p.kind.value} | {surrogate} |")
+    described = [p for p in case.people if p.description]
+    if described:
+        lines += ["", "### Who's who", ""]
+    for p in described:
+        about = ", ".join(x for x in (p.relationship or "the patient", p.pronouns) if x)
+        lines += [f"**{p.name}** ({about}). {' '.join(p.description.split())}", ""]
     if case.jurisdiction:
         j = case.jurisdiction
         kind = "a fictional jurisdiction" if j.fictional else "the jurisdiction"

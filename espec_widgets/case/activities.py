@@ -9,7 +9,7 @@ from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .base import Line, ShortText, Slug, Text, _Model
 from .runtime import INSTRUMENTS
-from .vocabulary import Domain, Skill
+from .vocabulary import CECategory, Domain, Framework, Skill
 
 
 class _Activity(_Model):
@@ -18,7 +18,17 @@ class _Activity(_Model):
     prompt: Text
     domains: Annotated[list[Domain], Field(min_length=1)]
     skills: Annotated[list[Skill], Field(min_length=1)]
-    framework: ShortText | None = None
+    framework: ShortText | None = Field(
+        default=None, description="The framework as the case's readers would name it (free text)."
+    )
+    ce_category: CECategory | None = Field(
+        default=None,
+        description="The CE category this activity's minutes count toward (default: the case's).",
+    )
+    frameworks: list[Framework] = Field(
+        default_factory=list,
+        description="The content guide's frameworks this activity practises (controlled tags).",
+    )
 
 
 class Option(_Model):

@@ -32,6 +32,7 @@ from .base import Line, ShortText, Slug, Text, _Model
 from .vocabulary import (
     CECategory,
     Domain,
+    Framework,
     NASWStandard,
     Part,
     PersonKind,
@@ -49,6 +50,7 @@ __all__ = [
     "Classify",
     "Domain",
     "FindGap",
+    "Framework",
     "MultipleChoice",
     "NASWStandard",
     "Part",

@@ -70,6 +70,23 @@ class Skill(StrEnum):
     SELF_AWARENESS = "self-awareness"
 
 
+class Framework(StrEnum):
+    """The practice frameworks of the content guide (section 4) an activity can be built on."""
+
+    SPIKES = "SPIKES"
+    NURSE = "NURSE"
+    SERIOUS_ILLNESS_CONVERSATION = "serious illness conversation"
+    REMAP = "REMAP"
+    FAMILY_MEETING = "family meeting"
+    SPIRITUAL_HISTORY = "spiritual history"
+    ACP = "advance care planning and surrogates"
+    GRIEF = "grief"
+    DISTRESS_SCREENING = "distress and depression screening"
+    SOCIAL_NEEDS_SCREENING = "social-needs screening"
+    CAPACITY_ETHICS = "capacity and ethics"
+    INTERPRETERS_CULTURE = "interpreters and cultural humility"
+
+
 class NASWStandard(StrEnum):
     """NASW Standards for Social Work Practice in Palliative and End of Life Care."""
 
