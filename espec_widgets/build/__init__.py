@@ -10,14 +10,14 @@ from pathlib import Path
 
 import nbformat
 
-from ..case import load_library
-from ..case.runtime import cache_case
+from ..case import Library, load_library
+from ..case.runtime import cache_case, cache_dir
 from ..paths import data_dir, notebooks_dir
 from .landing import guide_notebook, landing_notebook
 from .notebook import GENERATOR, case_notebook, dumps
 from .voila_config import voila_config
 
-__all__ = ["BuildReport", "build", "plan"]
+__all__ = ["BuildReport", "build", "guide_pdfs", "plan"]
 
 
 @dataclass
@@ -30,27 +30,32 @@ class BuildReport:
     differs: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def clean(self) -> bool:
         return not (self.differs or self.missing or self.stale)
 
 
-def plan(root: Path) -> dict[str, str | bytes]:
-    """Every generated file's path (relative to root) and exact content. Raises CaseFileError."""
-    library = load_library(data_dir(root))
+def plan(root: Path, library: Library | None = None) -> dict[str, str | bytes]:
+    """Every committed generated file's path (relative to root) and exact content.
+
+    Raises CaseFileError. Guide PDFs are not part of the plan: see `build`.
+    """
+    library = library or load_library(data_dir(root))
     out: dict[str, str | bytes] = {}
     nb_dir = notebooks_dir(root).relative_to(root)
+    titles = {g.id: g.title for g in library.guides.values()}
     for case in sorted(library.cases, key=lambda c: c.id):
         cache_case(library.sources[case.id], case)  # learner kernels then skip validation
         # Lexical, not resolved: data/ may be a symlink (a shared case library).
         source = Path(os.path.relpath(library.sources[case.id], root)).as_posix()
         path = nb_dir / library.notebook(case.id)
-        out[path.as_posix()] = dumps(case_notebook(case, source=source))
-    for guide_id, guide_path in library.guides.items():
-        text = guide_path.read_text(encoding="utf-8")
-        out[(nb_dir / "guides" / f"{guide_id}.ipynb").as_posix()] = dumps(
-            guide_notebook(guide_id, text)
+        out[path.as_posix()] = dumps(case_notebook(case, source=source, guide_titles=titles))
+    for guide in library.guides.values():
+        used_in = [(library.notebook(c.id), c) for c in library.cases_using(guide.id)]
+        out[(nb_dir / "guides" / f"{guide.id}.ipynb").as_posix()] = dumps(
+            guide_notebook(guide, used_in=used_in)
         )
     # Recordings and captions are served from notebooks/media/ (Voila's files route).
     for case in library.cases:
@@ -60,11 +65,28 @@ def plan(root: Path) -> dict[str, str | bytes]:
                     out[(nb_dir / "media" / name).as_posix()] = (
                         data_dir(root) / "media" / name
                     ).read_bytes()
-    curriculum = sorted(library.curriculum, key=lambda c: c.id)
     gallery = [library.notebook(c.id) for c in library.cases if library.in_gallery(c.id)]
-    out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(curriculum, gallery))
+    guides = sorted(library.guides.values(), key=lambda g: g.title.casefold())
+    out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(guides, gallery))
     config = voila_config(sorted(p for p in out if p.endswith(".ipynb")), nb_dir.as_posix())
     out["voila.json"] = json.dumps(config, indent=2, sort_keys=True) + "\n"
+    return out
+
+
+def guide_pdfs(root: Path, library: Library | None = None) -> dict[str, bytes]:
+    """Each guide as a PDF, by path under root: made on the machine that serves them, not
+    committed (their bytes depend on the system's fonts and Pango). Raises ImportError or
+    OSError when WeasyPrint or Pango is missing."""
+    from .guide_pdf import cached_guide_pdf
+
+    library = library or load_library(data_dir(root))
+    cache = cache_dir() / "guide-pdfs"
+    nb_dir = notebooks_dir(root).relative_to(root)
+    out = {}
+    for guide in library.guides.values():
+        used_in = [c.title for c in library.cases_using(guide.id)]
+        pdf = cached_guide_pdf(guide, used_in=used_in, cache=cache)
+        out[(nb_dir / "guides" / f"{guide.id}.pdf").as_posix()] = pdf
     return out
 
 
@@ -95,9 +117,14 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-def build(root: Path, *, check: bool = False) -> BuildReport:
-    """Write (or with check=True, compare) every generated file. Nothing is written on error."""
-    files = plan(root)  # raises before anything is written
+def build(root: Path, *, check: bool = False, pdfs: bool = True) -> BuildReport:
+    """Write (or with check=True, compare) every generated file. Nothing is written on error.
+
+    Writing also makes the guides' PDFs (unless pdfs=False); `--check` leaves them alone, since
+    they are not committed.
+    """
+    library = load_library(data_dir(root))  # raises before anything is written
+    files = plan(root, library)
     report = BuildReport()
     for rel, content in files.items():
         path = root / rel
@@ -122,4 +149,30 @@ def build(root: Path, *, check: bool = False) -> BuildReport:
         else:
             (root / rel).unlink()
             report.removed.append(rel)
+    if not check and pdfs:
+        _write_pdfs(root, library, report)
     return report
+
+
+def _write_pdfs(root: Path, library: Library, report: BuildReport) -> None:
+    try:
+        pdfs = guide_pdfs(root, library)
+    except (ImportError, OSError) as exc:
+        report.warnings.append(
+            f"the guides' PDFs were not made ({exc}); they need WeasyPrint and the Pango "
+            "library: on Debian or Ubuntu, apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        )
+        return
+    for rel, data in pdfs.items():
+        path = root / rel
+        if path.exists() and path.read_bytes() == data:
+            report.unchanged.append(rel)
+        else:
+            _write_atomic(path, data)
+            report.written.append(rel)
+    guides = notebooks_dir(root) / "guides"
+    for old in sorted(guides.glob("*.pdf")) if guides.is_dir() else []:
+        rel = old.relative_to(root).as_posix()
+        if rel not in pdfs:
+            old.unlink()
+            report.removed.append(rel)

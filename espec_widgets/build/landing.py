@@ -1,34 +1,17 @@
-"""The landing notebook (the curriculum by Part) and read-only notebooks for the guides."""
+"""The landing notebook (the navigator and the guides) and a read-only notebook per guide."""
 
 from __future__ import annotations
 
 import nbformat
-from nbformat.v4 import new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
 
-from ..case.schema import Case, Part
-from .notebook import GENERATOR, KERNELSPEC, NBFORMAT_MINOR
+from ..case.guides import Guide
+from ..case.schema import Case
+from .notebook import GENERATOR, KERNELSPEC, NBFORMAT_MINOR, code_cell, markdown_cell
 
-PARTS: dict[Part, tuple[str, str]] = {
-    Part.I: (
-        "Self-paced cases",
-        "Encounters with patients and families, interactive exercises, reflective questions and "
-        "resources, organised by the eight domains of palliative care. 8.0 CE hours.",
-    ),
-    Part.II: (
-        "Live clinical scenarios",
-        "Virtual instructor-led scenarios with group discussion and Best Practice Guides. "
-        "2.5 CE hours.",
-    ),
-    Part.III: (
-        "Leadership and advocacy",
-        "Two 2-hour live sessions on advocacy and leadership in the social work role. 4.0 CE hours.",
-    ),
-    Part.IV: (
-        "Mentorship",
-        "Monthly mentorship with an experienced palliative social worker. Opens after Part I "
-        "is complete.",
-    ),
-}
+# Voilà serves files under notebooks/ at <base>voila/files/; pages are at <base>voila/render/.
+PDF_FROM_LANDING = "../files/guides/{id}.pdf"
+PDF_FROM_GUIDE = "../../files/guides/{id}.pdf"
 
 
 def _notebook(cells: list[nbformat.NotebookNode], espec: dict[str, str]) -> nbformat.NotebookNode:
@@ -45,47 +28,61 @@ def _notebook(cells: list[nbformat.NotebookNode], espec: dict[str, str]) -> nbfo
     return nb
 
 
-def _md(cell_id: str, text: str) -> nbformat.NotebookNode:
-    cell = new_markdown_cell(text.rstrip() + "\n")
-    cell["id"] = cell_id
-    return cell
+def landing_notebook(guides: list[Guide], gallery: list[str]) -> nbformat.NotebookNode:
+    """The navigator (the curriculum by Part with the learner's status), then the guides.
 
-
-def landing_notebook(cases: list[Case], gallery: list[str]) -> nbformat.NotebookNode:
-    """The curriculum by Part, linking to each case app (relative links work in Voilà and Lab)."""
+    The modules are not written into the notebook: the navigator reads them when it runs, so the
+    landing page never lists a case its kernel cannot open.
+    """
     cells = [
-        _md(
+        markdown_cell(
             "welcome",
             "# ESPEC case workbook\n\n"
-            "Palliative and end-of-life care training for health social workers. "
-            "Work through the cases at your own pace; every case is fictional.",
-        )
+            "Palliative and end-of-life care training for health social workers. Work through "
+            "the cases at your own pace; your work is saved as you go. Every case is fictional.",
+        ),
+        code_cell(
+            "navigator",
+            "import espec_widgets.navigator as navigator\n\nworkbook = navigator.open_navigator()",
+        ),
     ]
-    for part, (title, blurb) in PARTS.items():
-        lines = [f"## Part {part.value}: {title}", "", blurb, ""]
-        in_part = sorted((c for c in cases if c.part is part), key=lambda c: c.id)
-        if part is Part.IV:
-            lines.append("_Locked until Part I is complete._")
-        elif not in_part:
-            lines.append("_No modules yet._")
-        for case in in_part:
-            domains = "; ".join(d.value for d in case.domains)
-            lines.append(
-                f"- [{case.title}]({part.slug}/{case.id}.ipynb): about {case.estimated_minutes} "
-                f"minutes. Domains: {domains}."
-            )
-        cells.append(_md(part.slug, "\n".join(lines)))
+    if guides:
+        lines = [
+            "## Best Practice Guides",
+            "",
+            "Short, practical guides to keep beside the cases. Each can be read here or "
+            "downloaded as a PDF.",
+            "",
+        ]
+        for g in guides:
+            pdf = PDF_FROM_LANDING.format(id=g.id)
+            lines.append(f"- [{g.title}](guides/{g.id}.ipynb) ([PDF]({pdf}))")
+        cells.append(markdown_cell("guides", "\n".join(lines)))
     if gallery:
         links = "\n".join(f"- [Component gallery]({path})" for path in gallery)
         cells.append(
-            _md(
+            markdown_cell(
                 "educators",
                 "## For educators\n\nEvery exercise type with a short example, as learners see it."
                 "\n\n" + links,
             )
         )
+    # Last, so a preheated kernel has shown everything before it waits for the learner's request.
+    cells.append(code_cell("resume", "workbook.resume()"))
     return _notebook(cells, {"kind": "landing"})
 
 
-def guide_notebook(guide_id: str, markdown: str) -> nbformat.NotebookNode:
-    return _notebook([_md("guide", markdown)], {"kind": "guide", "guide_id": guide_id})
+def guide_notebook(guide: Guide, *, used_in: list[tuple[str, Case]]) -> nbformat.NotebookNode:
+    """A guide as a page: its text, a PDF download, and links to the cases that use it."""
+    pdf = PDF_FROM_GUIDE.format(id=guide.id)
+    head = (
+        f"# {guide.title}\n\n"
+        f"_A Best Practice Guide._ [Download this guide as a PDF]({pdf}) to print or keep."
+    )
+    cells = [markdown_cell("title", head), markdown_cell("guide", guide.body)]
+    if used_in:
+        lines = ["## Cases that use this guide", ""]
+        lines += [f"- [{case.title}](../{path})" for path, case in used_in]
+        cells.append(markdown_cell("used-in", "\n".join(lines)))
+    cells.append(markdown_cell("back", "[Back to the workbook](../index.ipynb)"))
+    return _notebook(cells, {"kind": "guide", "guide_id": guide.id})

@@ -16,6 +16,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .crossref import check_references
 from .errors import CaseFileError, Problem
+from .guides import Guide, parse_guide
 from .schema import Case
 from .versions import VersionError, upgrade
 
@@ -33,7 +34,7 @@ class Library:
 
     cases: tuple[Case, ...]
     sources: dict[str, Path]
-    guides: dict[str, Path]
+    guides: dict[str, Guide]
 
     def in_gallery(self, case_id: str) -> bool:
         """Gallery files (data/gallery/) show components to educators; they are not curriculum."""
@@ -48,6 +49,10 @@ class Library:
     @property
     def curriculum(self) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if not self.in_gallery(c.id))
+
+    def cases_using(self, guide_id: str) -> list[Case]:
+        """Curriculum cases that link to a guide, in id order."""
+        return sorted((c for c in self.curriculum if guide_id in c.guides), key=lambda c: c.id)
 
 
 def _yaml() -> YAML:
@@ -351,16 +356,34 @@ def case_files(paths: Sequence[Path]) -> list[Path]:
     return sorted(found)
 
 
-def guide_ids(guides_dir: Path) -> dict[str, Path]:
-    return {p.stem: p for p in sorted(guides_dir.glob("*.md"))} if guides_dir.is_dir() else {}
+def guide_files(guides_dir: Path) -> list[Path]:
+    return sorted(guides_dir.glob("*.md")) if guides_dir.is_dir() else []
 
 
 def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Library:
-    """Load every case under data_dir (or only paths), raising CaseFileError with all problems."""
-    guides = guide_ids(data_dir / "guides")
-    default = [data_dir / "cases", data_dir / GALLERY]
-    files = case_files(paths if paths else [d for d in default if d.is_dir()])
+    """Load every case and guide under data_dir, raising CaseFileError with all problems.
+
+    With paths, only the case files and guides they name (files or folders) are checked; every
+    guide is still read, since cases link to guides.
+    """
+    guides_dir = data_dir / "guides"
+    if paths is None:
+        named_guides = set(guide_files(guides_dir))
+        default = [data_dir / "cases", data_dir / GALLERY]
+        files = case_files([d for d in default if d.is_dir()])
+    else:
+        named_guides = {p for p in paths if p.suffix == ".md"}
+        named_guides |= {g for p in paths if p.is_dir() for g in guide_files(p)}
+        files = case_files([p for p in paths if p.suffix != ".md"])
     problems: list[Problem] = []
+    guides: dict[str, Guide] = {}
+    for path in sorted(set(guide_files(guides_dir)) | named_guides):
+        try:
+            guides[path.stem] = parse_guide(path)
+        except CaseFileError as exc:
+            if path in named_guides:
+                problems.extend(exc.problems)
+            guides[path.stem] = Guide(path.stem, path, path.stem, "")  # known, for case links
     cases: list[Case] = []
     sources: dict[str, Path] = {}
     for path in files:
