@@ -6,6 +6,19 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
+// The tab remembers the learner while they move between pages (sessionStorage: this tab only,
+// gone when it closes), so the navigator and every case page know them without a link.
+const KEY = "espec-learner";
+function remembered() {
+  try { return window.sessionStorage.getItem(KEY); } catch (e) { return null; }
+}
+function remember(token) {
+  try {
+    if (token) window.sessionStorage.setItem(KEY, token);
+    else window.sessionStorage.removeItem(KEY);
+  } catch (e) { /* storage disabled: links still work */ }
+}
+
 function render({ model, el: host }) {
   const uid = "espec-" + Math.random().toString(36).slice(2, 10);
   const region = el("section", { class: "espec-identity", "aria-labelledby": uid + "-h" });
@@ -26,7 +39,10 @@ function render({ model, el: host }) {
   const status = el("p", { role: "status", "aria-live": "polite" });
   const progress = el("p", { class: "espec-progress" });
   signedIn.append(who, progress, linkLabel, link, copy, status);
-  region.append(heading, message, form, signedIn);
+  const homeLine = el("p", { class: "espec-home" });
+  const home = el("a", { class: "espec-home-link" }, "Your workbook: every module, and where to continue");
+  homeLine.append(home);
+  region.append(heading, message, form, signedIn, homeLine);
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -43,6 +59,14 @@ function render({ model, el: host }) {
 
   function sync() {
     const token = model.get("token");
+    if (model.get("forget")) remember(null);
+    else if (token && !model.get("hub")) remember(token);
+    homeLine.hidden = !model.get("home");
+    if (model.get("home")) {
+      const url = new URL(model.get("home"), window.location.href);
+      if (token && !model.get("hub")) url.searchParams.set("learner", token);
+      home.href = url.toString();
+    }
     message.textContent = model.get("message");
     progress.textContent = model.get("progress");
     form.hidden = Boolean(token) || model.get("hub");
@@ -56,11 +80,16 @@ function render({ model, el: host }) {
       linkLabel.hidden = copy.hidden = link.hidden = model.get("hub");
     }
   }
-  for (const name of ["token", "display_name", "message", "hub", "progress"]) {
+  for (const name of ["token", "display_name", "message", "hub", "progress", "home", "forget"]) {
     model.on("change:" + name, sync);
   }
   sync();
   host.append(region);
+  const saved = remembered();
+  const linked = new URL(window.location.href).searchParams.has("learner");
+  if (saved && !linked && !model.get("token") && !model.get("hub")) {
+    model.send({ event: "resume", token: saved });
+  }
 }
 
 export default { render };

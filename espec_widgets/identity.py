@@ -30,8 +30,12 @@ class LearnerBar(KernelOwnedWidget):
     )
     display_name = t.Unicode().tag(sync=True)
     hub = t.Bool(False, help="Signed in through JupyterHub: no form and no link.").tag(sync=True)
+    forget = t.Bool(False, help="The tab's remembered token was refused: forget it.").tag(sync=True)
     message = t.Unicode(help="Why the page could not resume, or what to fix.").tag(sync=True)
     progress = t.Unicode(help="How many activities are done, and which are left.").tag(sync=True)
+    home = t.Unicode(
+        help="The navigator's address relative to this page ('' on the navigator)."
+    ).tag(sync=True)
 
     def __init__(self, store: Store, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -56,8 +60,24 @@ class LearnerBar(KernelOwnedWidget):
             handler(learner)
 
     def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and content.get("event") == "start":
+        if not isinstance(content, dict):
+            return
+        if content.get("event") == "start":
             self.start(content.get("name"))
+        elif content.get("event") == "resume":
+            self.resume_session(content.get("token"))
+
+    def resume_session(self, token: Any) -> None:
+        """Resume from the token this browser tab kept (sessionStorage) while moving between
+        pages: the same check as a resume link, but a stale token is forgotten silently."""
+        if self.learner is not None or self.hub or not isinstance(token, str):
+            return
+        try:
+            learner = self._store.find_learner(token)
+        except InvalidToken:
+            self.forget = True
+            return
+        self._set(learner)
 
     def start(self, name: Any) -> None:
         """Create a new learner from the name typed on the page."""

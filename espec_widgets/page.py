@@ -14,12 +14,15 @@ from .paths import data_dir, project_root
 STRICT_ENV = "ESPEC_STRICT"
 """Set (as the test command does) to make page errors raise, so executing a notebook fails."""
 
+HOME = "../index.ipynb"
+"""The landing page (the navigator), relative to a case page."""
+
 WAITING = "Enter your name at the top of the page to start; your work is saved as you go."
 
 log = logging.getLogger(__name__)
 
 
-def _strict() -> bool:
+def strict() -> bool:
     return os.environ.get(STRICT_ENV, "") not in {"", "0"}
 
 
@@ -40,6 +43,7 @@ class CasePage:
         self.widgets: dict[str, Any] = {}
         self.identity: Any = None
         self.learner: Any = None
+        self._reported: tuple[tuple[str, ...], int] | None = None
 
     def widget(self, activity_id: str) -> Any:
         """The widget for an activity, created once per page and bound to the learner's store."""
@@ -66,7 +70,7 @@ class CasePage:
         try:
             display(self.widget(activity_id))
         except KeyError as exc:
-            if _strict():
+            if strict():
                 raise
             display(_message(f"This activity cannot be shown: {exc.args[0]}."))
 
@@ -81,7 +85,7 @@ class CasePage:
         try:
             scene = self.case.scene(scene_id)
         except KeyError as exc:
-            if _strict():
+            if strict():
                 raise
             display(_message(f"This encounter cannot be shown: {exc.args[0]}."))
             return
@@ -160,7 +164,7 @@ class CasePage:
         return True
 
     def _update_progress(self) -> None:
-        """Tell the learner how far they are and what is left (in the learner bar)."""
+        """Tell the learner how far they are (in the learner bar), and the navigator (the store)."""
         if self.identity is None or self.case is None:
             return
         left = [self.case.activity(aid).title for aid, w in self.widgets.items() if not w.done]
@@ -169,6 +173,21 @@ class CasePage:
         if left:
             text += " Still to do: " + "; ".join(left) + "."
         self.identity.progress = text
+        if self.learner is not None:
+            self._report_progress([aid for aid, w in self.widgets.items() if w.done])
+
+    def _report_progress(self, done: list[str]) -> None:
+        """Keep what is done for the navigator: on opening the case, then on each change."""
+        assert self.case is not None
+        state = (tuple(done), len(self.widgets))
+        if state == self._reported:
+            return
+        try:
+            self.store.update_or_create_progress(self.learner, self.case.id, done, state[1])
+        except Exception:  # the learner's own work is saved separately; this is a summary
+            log.exception("could not store progress")
+            return
+        self._reported = state
 
 
 def open_case(case_id: str) -> CasePage:
@@ -190,13 +209,13 @@ def open_case(case_id: str) -> CasePage:
             )
         case = load_runtime_case(path)
     except (CaseFileError, FileNotFoundError) as exc:
-        if _strict():
+        if strict():
             raise
         text = "This case could not be loaded. Please tell your course team. Details:\n" + str(exc)
         display(_message(text))
         return CasePage(None, error=text)
     page = CasePage(case, store=open_store())
-    page.identity = LearnerBar(page.store)
+    page.identity = LearnerBar(page.store, home=HOME)
     page.identity.on_learner(page.start)
     display(page.identity)
     return page

@@ -144,9 +144,9 @@ def test_store_failure_keeps_text_and_says_so(env: str, monkeypatch: pytest.Monk
 
 def test_strict_mode_flag(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ESPEC_STRICT", "0")
-    assert not page_module._strict()
+    assert not page_module.strict()
     monkeypatch.setenv("ESPEC_STRICT", "1")
-    assert page_module._strict()
+    assert page_module.strict()
 
 
 def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -211,3 +211,41 @@ def test_a_failed_store_is_reported_to_the_widget(
     question.set_state({"value": [0]})
     assert question._emit({"chosen": [0]}, True) is False
     assert "could not be saved" in question.status
+
+
+def test_the_page_reports_progress_for_the_navigator(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    store = open_store(env)
+    row = store.find_progress(page.learner)["minimal-case"]
+    assert (row.done, row.total) == ((), 2), "opening the case marks it as started"
+    question = page.widgets["who-decides"]
+    question.set_state({"value": [1]})
+    question.submit()  # a wrong answer is still an attempt: the activity is done
+    assert store.find_progress(page.learner)["minimal-case"].done == ("who-decides",)
+    writes = []
+    monkeypatch.setattr(store.__class__, "update_or_create_progress", lambda *a: writes.append(a))
+    question.set_state({"value": [0]})
+    question.submit()
+    assert writes == [], "nothing changed, so nothing is written"
+
+
+def test_progress_that_cannot_be_stored_never_costs_the_answer(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+
+    def broken(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(page.store, "update_or_create_progress", broken)
+    question = page.widgets["who-decides"]
+    question.set_state({"value": [0]})
+    question.submit()
+    assert "could not be saved" not in question.status
+    assert [
+        r.activity_id for r in open_store(env).find_responses(page.learner, "minimal-case")
+    ] == ["who-decides"]

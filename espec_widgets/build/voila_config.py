@@ -10,12 +10,13 @@ CULL_INTERVAL_SECONDS = 300
 
 
 def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
-    """Voilà settings: preheated kernels for case notebooks only, culling, locked-down rendering."""
+    """Voilà settings: preheated kernels for the navigator and case notebooks, culling, and
+    locked-down rendering."""
     prefix = served_root.rstrip("/") + "/"
     pools: dict[str, Any] = {"default": {"pool_size": 0}}
     for nb in notebooks:
         rel = nb.removeprefix(prefix)
-        if rel.startswith("part-"):
+        if rel.startswith("part-") or rel == "index.ipynb":
             pools[rel] = {"pool_size": 1}
     return {
         "VoilaConfiguration": {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import tempfile
 from dataclasses import asdict, dataclass, fields, is_dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
 CACHE_ENV = "ESPEC_CACHE_DIR"
-FORMAT = 5
+FORMAT = 6
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
 
@@ -261,10 +262,23 @@ class SceneSpec:
 
 
 @dataclass(frozen=True)
+class CaseInfo:
+    """What the navigator shows of a case, and the order a learner meets its activities."""
+
+    title: str = ""
+    part: str = "I"
+    main_domain: str = ""
+    domains: tuple[str, ...] = ()
+    estimated_minutes: int = 0
+    order: tuple[str, ...] = ()  # activity ids, scene by scene
+
+
+@dataclass(frozen=True)
 class RuntimeCase:
     id: str
     activities: tuple[ActivitySpec, ...]
     scenes: tuple[SceneSpec, ...] = ()
+    info: CaseInfo = CaseInfo()
 
     def scene(self, scene_id: str) -> SceneSpec:
         for scene in self.scenes:
@@ -300,13 +314,34 @@ def _convert(hint: Any, value: Any) -> Any:
 
 
 def _from_dicts(
-    case_id: str, activities: list[dict[str, Any]], scenes: list[dict[str, Any]]
+    case_id: str,
+    activities: list[dict[str, Any]],
+    scenes: list[dict[str, Any]],
+    info: dict[str, Any],
 ) -> RuntimeCase:
     return RuntimeCase(
         case_id,
         tuple(_build(SPECS[a["type"]], a) for a in activities),
         tuple(_build(SceneSpec, sc) for sc in scenes),
+        _build(CaseInfo, info),
     )
+
+
+def _reflow(text: str) -> str:
+    """Activity texts are plain text: a YAML block's wrapped lines are joined, and a blank line
+    stays a paragraph break (the widgets show it as one)."""
+    paragraphs = (" ".join(p.split()) for p in re.split(r"\n\s*\n", text.strip()))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _plain(data: Any) -> Any:
+    if isinstance(data, str):
+        return _reflow(data) if "\n" in data else data
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_plain(v) for v in data]
+    return data
 
 
 def _named(data: Any, names: dict[str, str]) -> Any:
@@ -327,10 +362,19 @@ def from_case(case: Any) -> RuntimeCase:
         p.id: p.name + (f" ({p.relationship})" if p.relationship else " (patient)")
         for p in case.people
     }
+    info = {
+        "title": case.title,
+        "part": case.part.value,
+        "main_domain": case.main_domain.value,
+        "domains": [d.value for d in case.domains],
+        "estimated_minutes": case.estimated_minutes,
+        "order": [a for scene in case.scenes for a in scene.activities],
+    }
     return _from_dicts(
         case.id,
-        [_named(a.model_dump(mode="json"), names) for a in case.activities],
+        [_plain(_named(a.model_dump(mode="json"), names)) for a in case.activities],
         [_named(sc.model_dump(mode="json"), names) for sc in case.scenes],
+        info,
     )
 
 
@@ -342,7 +386,7 @@ def _from_json(text: str) -> RuntimeCase:
     data = json.loads(text)
     if data.get("format") != FORMAT:
         raise ValueError("old runtime format")
-    return _from_dicts(data["id"], data["activities"], data["scenes"])
+    return _from_dicts(data["id"], data["activities"], data["scenes"], data["info"])
 
 
 def cache_dir() -> Path:

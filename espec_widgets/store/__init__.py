@@ -17,6 +17,7 @@ from .migrations import LATEST, StoreVersionError, migrate
 
 __all__ = [
     "LATEST",
+    "CaseProgress",
     "Draft",
     "InvalidToken",
     "Learner",
@@ -69,6 +70,16 @@ class Draft:
     activity_id: str
     text: str
     revision: int
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CaseProgress:
+    """How far a learner is in one case, as its page last reported (see CasePage)."""
+
+    case_id: str
+    done: tuple[str, ...]
+    total: int
     updated_at: dt.datetime
 
 
@@ -235,6 +246,54 @@ class Store:
             x.activity_id: Draft(x.case_id, x.activity_id, x.text, x.revision, x.updated_at)
             for x in rows
         }
+
+    # progress: one row per learner and case, written by the case page
+    def update_or_create_progress(
+        self, learner: Learner, case_id: str, done: list[str], total: int
+    ) -> None:
+        """Record which activities of a case are done (and that the learner opened it)."""
+        p = tables.progress
+        key = (p.c.learner_id == learner.id) & (p.c.case_id == case_id)
+        values = {"done": list(done), "total": total, "updated_at": self._now()}
+        for attempt in range(2):
+            try:
+                with self.engine.begin() as conn:
+                    found = conn.execute(sa.select(p.c.case_id).where(key).with_for_update())
+                    if found.first() is None:
+                        conn.execute(
+                            p.insert().values(learner_id=learner.id, case_id=case_id, **values)
+                        )
+                    else:
+                        conn.execute(p.update().where(key).values(**values))
+                return
+            except sa.exc.IntegrityError:  # a concurrent first write won (PostgreSQL)
+                if attempt:
+                    raise
+
+    def find_progress(self, learner: Learner) -> dict[str, CaseProgress]:
+        """Every case the learner has opened, with what the page last reported."""
+        p = tables.progress
+        with self.engine.begin() as conn:
+            rows = conn.execute(sa.select(p).where(p.c.learner_id == learner.id)).all()
+        return {
+            x.case_id: CaseProgress(
+                x.case_id,
+                tuple(str(i) for i in x.done) if isinstance(x.done, list) else (),
+                x.total,
+                x.updated_at,
+            )
+            for x in rows
+        }
+
+    def find_cases_with_work(self, learner: Learner) -> set[str]:
+        """Cases where the learner has any response or draft (work from before progress rows)."""
+        r, d = tables.responses, tables.drafts
+        query = sa.union(
+            sa.select(r.c.case_id).where(r.c.learner_id == learner.id),
+            sa.select(d.c.case_id).where(d.c.learner_id == learner.id),
+        )
+        with self.engine.begin() as conn:
+            return {row[0] for row in conn.execute(query)}
 
 
 def open_store(url: str | None = None) -> Store:

@@ -17,10 +17,15 @@ def _v1_initial(conn: sa.Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v2_progress(conn: sa.Connection) -> None:
+    tables.progress.create(conn, checkfirst=True)
+
+
 MIGRATION_LOCK = 0x45535045  # 'ESPE': the advisory lock key that serialises migrators on PostgreSQL
 
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "learners, responses, drafts", _v1_initial),
+    (2, "progress per case, for the navigator", _v2_progress),
 ]
 LATEST = MIGRATIONS[-1][0]
 

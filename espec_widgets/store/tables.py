@@ -47,3 +47,13 @@ drafts = sa.Table(
     sa.Column("revision", sa.Integer, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+progress = sa.Table(
+    "progress",
+    metadata,
+    sa.Column("learner_id", sa.ForeignKey("learners.id"), primary_key=True),
+    sa.Column("case_id", sa.String(60), primary_key=True),
+    sa.Column("done", sa.JSON, nullable=False),  # ids of the activities done, in page order
+    sa.Column("total", sa.Integer, nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)

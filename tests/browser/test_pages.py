@@ -26,7 +26,7 @@ def test_landing_page_lists_parts_and_links_cases(page: Page, server: str) -> No
     for part in ("Part I: Self-paced cases", "Part IV: Mentorship"):
         expect(page.get_by_role("heading", name=part)).to_be_visible()
     first = CURRICULUM[0]
-    link = page.get_by_role("link", name=first.title)
+    link = page.get_by_role("navigation").get_by_role("link", name=first.title)
     expect(link).to_be_visible()
     link.click()
     expect(page.get_by_role("heading", name=first.title, level=1)).to_be_visible()

@@ -142,3 +142,30 @@ def test_store_takes_any_sqlalchemy_url(tmp_path: Path) -> None:
     store = Store(engine)
     learner = store.add_learner("Ana")
     assert store.find_learner(learner.token).display_name == "Ana"
+
+
+def test_a_version_1_database_gains_progress_and_keeps_everything(url: str) -> None:
+    store = open_store(url)
+    ana = store.add_learner("Ana")
+    store.update_or_create_draft(ana, "c", "r", "Kept.")
+    with store.engine.begin() as conn:  # as a database from before migration 2
+        conn.exec_driver_sql("DROP TABLE progress")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 2")
+    again = open_store(url)
+    assert again.find_drafts(ana, "c")["r"].text == "Kept."
+    assert again.find_progress(ana) == {}
+    assert again.find_cases_with_work(ana) == {"c"}
+
+
+def test_progress_is_one_row_per_learner_and_case(url: str) -> None:
+    store = open_store(url)
+    ana, ben = store.add_learner("Ana"), store.add_learner("Ben")
+    store.update_or_create_progress(ana, "c", [], 3)
+    first = store.find_progress(ana)["c"]
+    store.update_or_create_progress(ana, "c", ["a", "b"], 3)
+    row = store.find_progress(ana)["c"]
+    assert (row.done, row.total) == (("a", "b"), 3)
+    assert row.updated_at >= first.updated_at
+    assert store.find_progress(ben) == {}
+    with store.engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM progress").scalar() == 1

@@ -1,0 +1,83 @@
+// The curriculum by Part: each module with its domains, time and the learner's status, and
+// where to continue. Everything is text (statuses are words, not colours); the kernel decides it.
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const STATUS_WORDS = { "not started": "Not started", "in progress": "In progress", complete: "Complete" };
+
+function render({ model, el: host }) {
+  const uid = "espec-" + Math.random().toString(36).slice(2, 10);
+  const root = el("nav", { class: "espec-navigator", "aria-label": "Your curriculum" });
+  // Kept, not redrawn, so screen readers announce a change of where to continue.
+  const note = el("p", { class: "espec-nav-note" });
+  const next = el("p", { class: "espec-nav-continue", role: "status", "aria-live": "polite" });
+  const parts = el("div");
+  root.append(note, next, parts);
+  host.append(root);
+
+  // Case links carry the learner's token so each case page resumes their work.
+  function link(href, text) {
+    const url = new URL(href, window.location.href);
+    const token = model.get("token");
+    if (token && !model.get("hub")) url.searchParams.set("learner", token);
+    return el("a", { href: url.toString() }, text);
+  }
+
+  function draw() {
+    parts.replaceChildren();
+    note.textContent = model.get("note");
+    next.replaceChildren();
+    const target = model.get("continue_to");
+    if (target && target.verb === "done") {
+      next.textContent = "You have completed every module open to you. Well done.";
+    } else if (target && target.href) {
+      next.append(`${target.verb}: `, link(target.href, target.title));
+      if (target.next) next.append(`. Next activity: ${target.next}.`);
+    }
+
+    model.get("parts").forEach((part, p) => {
+      const hid = `${uid}-part-${p}`;
+      const section = el("section", { class: "espec-nav-part", "aria-labelledby": hid });
+      section.append(el("h2", { id: hid }, `Part ${part.part}: ${part.title}`));
+      const hours = part.hours ? ` ${part.hours.toFixed(1)} CE hours.` : "";
+      section.append(el("p", {}, part.blurb + hours));
+      if (part.lock) section.append(el("p", { class: "espec-nav-lock", "data-locked": String(part.locked) }, part.lock));
+      if (!part.modules.length && !part.locked) {
+        section.append(el("p", { class: "espec-hint" }, "No modules yet."));
+      }
+      if (part.modules.length) {
+        const list = el("ul", { class: "espec-nav-modules" });
+        part.modules.forEach((m) => {
+          const item = el("li", { class: "espec-nav-module", "data-status": m.status || "unknown" });
+          const title = el("h3");
+          title.append(link(m.href, m.title));
+          item.append(title);
+          const facts = el("dl");
+          const fact = (term, value) => facts.append(el("dt", {}, term), el("dd", {}, value));
+          fact("Time", `about ${m.minutes} minutes`);
+          fact("Main domain", m.main_domain);
+          const others = m.domains.filter((d) => d !== m.main_domain);
+          if (others.length) fact("Also", others.join("; "));
+          if (m.status) {
+            let status = STATUS_WORDS[m.status] || m.status;
+            if (m.status !== "not started") status += ` (${m.done} of ${m.total} activities done)`;
+            fact("Your status", status);
+            if (m.next) fact("Next", m.next);
+          }
+          item.append(facts);
+          list.append(item);
+        });
+        section.append(list);
+      }
+      parts.append(section);
+    });
+  }
+  for (const name of ["parts", "continue_to", "note", "token", "hub"]) model.on("change:" + name, draw);
+  draw();
+}
+
+export default { render };
