@@ -203,13 +203,14 @@ def _page_words(case: Case) -> int:
 def estimate(case: Case) -> Estimate:
     activities = []
     for activity in case.ordered_activities:
+        kind: str = activity.type  # type: ignore[attr-defined]
         words, units = _activity_words(activity)
-        per_unit, _ = DOING_MINUTES[activity.type]
-        if activity.type == "multiple_choice" and activity.multiple:  # type: ignore[attr-defined]
+        per_unit, _ = DOING_MINUTES[kind]
+        if kind == "multiple_choice" and activity.multiple:  # type: ignore[attr-defined]
             per_unit *= 1.5
         category = activity.ce_category or case.ce_category
         activities.append(
-            ActivityEstimate(activity.id, activity.type, category, words, units, units * per_unit)
+            ActivityEstimate(activity.id, kind, category, words, units, units * per_unit)
         )
     return Estimate(
         case.id,

@@ -50,6 +50,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             return 1
         print(f"ok: {len(report.unchanged)} generated files match the case files")
         return 0
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for rel in report.written:
         print(f"wrote {rel}")
     for rel in report.removed:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -27,13 +29,14 @@ KIND_LABELS = {
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-def _md(cell_id: str, text: str) -> nbformat.NotebookNode:
+def markdown_cell(cell_id: str, text: str) -> nbformat.NotebookNode:
+    """A Markdown cell with a stable id (cell ids derive from case ids: rebuilds are identical)."""
     cell = new_markdown_cell(text.rstrip() + "\n")
     cell["id"] = cell_id
     return cell
 
 
-def _code(cell_id: str, source: str) -> nbformat.NotebookNode:
+def code_cell(cell_id: str, source: str) -> nbformat.NotebookNode:
     cell = new_code_cell(source)
     cell["id"] = cell_id
     return cell
@@ -77,12 +80,12 @@ def _people(case: Case) -> str:
             role += f", {p.age}"
         surrogate = "yes" if p.legal_surrogate else ""
         lines.append(f"| {_cell(p.name)} | {_cell(role)} | {p.kind.value} | {surrogate} |")
-    described = [p for p in case.people if p.description]
+    described = [(p, p.description) for p in case.people if p.description]
     if described:
-        lines += ["", "### Who's who", ""]
-    for p in described:
+        lines += ["", "### Who's who"]
+    for p, description in described:
         about = ", ".join(x for x in (p.relationship or "the patient", p.pronouns) if x)
-        lines += [f"**{p.name}** ({about}). {' '.join(p.description.split())}", ""]
+        lines += ["", f"**{p.name}** ({about}). {' '.join(description.split())}"]
     if case.jurisdiction:
         j = case.jurisdiction
         kind = "a fictional jurisdiction" if j.fictional else "the jurisdiction"
@@ -100,7 +103,7 @@ def _scene(scene: Scene) -> str:
     return "\n\n".join(parts)
 
 
-def _closing(case: Case) -> str:
+def _closing(case: Case, guide_titles: Mapping[str, str]) -> str:
     lines = ["## Debrief", "", case.debrief.strip()]
     if case.resources:
         lines += ["", "## Resources", ""]
@@ -109,7 +112,7 @@ def _closing(case: Case) -> str:
             lines.append(f"- [{r.title}]({r.url}){note}")
     if case.guides:
         lines += ["", "## Best Practice Guides", ""]
-        lines += [f"- [{g}](../guides/{g}.ipynb)" for g in case.guides]
+        lines += [f"- [{guide_titles.get(g, g)}](../guides/{g}.ipynb)" for g in case.guides]
     review = case.review
     lines += ["", "## Review record", ""]
     if review.status == "reviewed":
@@ -122,27 +125,33 @@ def _closing(case: Case) -> str:
     return "\n".join(lines)
 
 
-def case_notebook(case: Case, *, source: str) -> nbformat.NotebookNode:
+def case_notebook(
+    case: Case, *, source: str, guide_titles: Mapping[str, str] | None = None
+) -> nbformat.NotebookNode:
     """The notebook for one case; cell ids derive from case ids, so rebuilds are byte-identical."""
     cells = [
-        _md("header", _header(case)),
-        _code("setup", f"import espec_widgets.page as page\n\ncase = page.open_case({case.id!r})"),
-        _md("people", _people(case)),
+        markdown_cell("header", _header(case)),
+        code_cell(
+            "setup", f"import espec_widgets.page as page\n\ncase = page.open_case({case.id!r})"
+        ),
+        markdown_cell("people", _people(case)),
     ]
     total = len(case.ordered_activities)
     number = 0
     for scene in case.scenes:
-        cells.append(_md(f"scene-{scene.id}", _scene(scene)))
+        cells.append(markdown_cell(f"scene-{scene.id}", _scene(scene)))
         if scene.transcript or scene.media:
-            cells.append(_code(f"play-{scene.id}", f"case.play({scene.id!r})"))
+            cells.append(code_cell(f"play-{scene.id}", f"case.play({scene.id!r})"))
         for activity_id in scene.activities:
             number += 1
             kind = KIND_LABELS[case.activity(activity_id).type]  # type: ignore[attr-defined]
-            cells.append(_md(f"heading-{activity_id}", f"### Activity {number} of {total}: {kind}"))
-            cells.append(_code(f"activity-{activity_id}", f"case.show({activity_id!r})"))
-    cells.append(_md("closing", _closing(case)))
+            cells.append(
+                markdown_cell(f"heading-{activity_id}", f"### Activity {number} of {total}: {kind}")
+            )
+            cells.append(code_cell(f"activity-{activity_id}", f"case.show({activity_id!r})"))
+    cells.append(markdown_cell("closing", _closing(case, guide_titles or {})))
     # Last, so a preheated kernel has shown everything before it waits for the learner's request.
-    cells.append(_code("resume", "case.resume()"))
+    cells.append(code_cell("resume", "case.resume()"))
     nb = new_notebook(
         cells=cells,
         metadata={
