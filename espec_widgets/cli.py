@@ -29,7 +29,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 2
     library = load_library(data_dir(root), paths=paths)
     n = len(library.cases)
-    print(f"ok: {n} case{'s' if n != 1 else ''} checked, no problems found")
+    if paths is None:
+        g = len(library.guides)
+    else:
+        g = sum(p.suffix == ".md" for p in paths)
+        g += sum(len(list(p.glob("*.md"))) for p in paths if p.is_dir())
+    checked = f"{n} case{'s' if n != 1 else ''}"
+    if g:
+        checked += f" and {g} guide{'s' if g != 1 else ''}"
+    print(f"ok: {checked} checked, no problems found")
     return 0
 
 

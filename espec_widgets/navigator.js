@@ -36,7 +36,8 @@ function render({ model, el: host }) {
       next.textContent = "You have completed every module open to you. Well done.";
     } else if (target && target.href) {
       next.append(`${target.verb}: `, link(target.href, target.title));
-      if (target.next) next.append(`. Next activity: ${target.next}.`);
+      if (target.next) next.append(`. Next activity: ${target.next}`);
+      if (!/[.?!]$/.test(next.textContent)) next.append(".");
     }
 
     model.get("parts").forEach((part, p) => {
@@ -45,6 +46,7 @@ function render({ model, el: host }) {
       section.append(el("h2", { id: hid }, `Part ${part.part}: ${part.title}`));
       const hours = part.hours ? ` ${part.hours.toFixed(1)} CE hours.` : "";
       section.append(el("p", {}, part.blurb + hours));
+      if (part.progress) section.append(el("p", { class: "espec-nav-progress" }, part.progress));
       if (part.lock) section.append(el("p", { class: "espec-nav-lock", "data-locked": String(part.locked) }, part.lock));
       if (!part.modules.length && !part.locked) {
         section.append(el("p", { class: "espec-hint" }, "No modules yet."));

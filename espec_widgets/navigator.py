@@ -50,12 +50,10 @@ def load_modules(root: Path) -> tuple[list[Module], list[str]]:
                 raise
             log.error("navigator: cannot load %s: %s", path, exc)
             failed.append(f"{path.stem} could not be loaded; please tell your course team.")
-    info = [m.case.info for m in modules]
-    order = sorted(
-        range(len(modules)),
-        key=lambda i: sort_key(info[i].part, info[i].main_domain, info[i].title),
+    modules.sort(
+        key=lambda m: sort_key(m.case.info.part, m.case.info.main_domain, m.case.info.title)
     )
-    return [modules[i] for i in order], failed
+    return modules, failed
 
 
 class Navigator(KernelOwnedWidget):
@@ -103,7 +101,11 @@ class Navigator(KernelOwnedWidget):
                 "locked": False,
                 "lock": "",
                 "modules": [],
+                "progress": "",
             }
+            if learner is not None and in_part:
+                complete = sum(statuses[m.case.id].status is Status.COMPLETE for m in in_part)
+                entry["progress"] = f"Your progress: {complete} of {len(in_part)} modules complete."
             if (needed := UNLOCKED_BY.get(part)) is not None:
                 required = [
                     statuses[m.case.id].status

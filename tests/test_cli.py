@@ -23,7 +23,9 @@ def espec(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_check_ok(workbook: Path) -> None:
     result = espec("check", cwd=workbook)
     assert result.returncode == 0, result.stderr
-    assert "ok: 1 case checked" in result.stdout
+    assert "ok: 1 case and 1 guide checked" in result.stdout
+    one = espec("check", "data/guides/family-meetings.md", cwd=workbook)
+    assert one.returncode == 0 and "ok: 0 cases and 1 guide checked" in one.stdout
 
 
 def test_check_reports_problems_without_traceback(workbook: Path, minimal_text: str) -> None:

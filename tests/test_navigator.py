@@ -111,6 +111,8 @@ def test_statuses_follow_the_learners_work(env: str, monkeypatch: pytest.MonkeyP
             w.submit()
     done = _landing(monkeypatch, f"learner={token}")
     assert {m["status"] for m in _modules(done).values()} == {"complete"}
+    assert _part(done, "I")["progress"] == "Your progress: 2 of 2 modules complete."
+    assert _part(again, "I")["progress"] == "Your progress: 0 of 2 modules complete."
     assert not _part(done, "IV")["locked"]
     assert _part(done, "IV")["lock"].startswith("Open: you have completed Part I")
     assert done.navigator.continue_to["verb"] == "done"

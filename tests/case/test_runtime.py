@@ -64,16 +64,27 @@ def test_cache_dir_default_is_per_user(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "espec-workbook" in str(cache_dir())
 
 
-def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path) -> None:
-    """A page on a built case loads neither pydantic nor the YAML parser, nor pandas."""
+@pytest.mark.parametrize(
+    "page",
+    [
+        "from espec_widgets.page import open_case\n"
+        "page = open_case('minimal-case'); page.show('who-decides'); page.show('own-reactions')\n"
+        "page.resume()\n",
+        "from espec_widgets.navigator import open_navigator\npage = open_navigator(); page.resume()\n",
+    ],
+    ids=["case page", "navigator"],
+)
+def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path, page: str) -> None:
+    """A case page or the navigator on a built workbook loads neither pydantic nor the YAML
+    parser, nor pandas, plotting, Voilà or the PDF tools."""
     source = workbook / "data" / "cases" / "minimal-case.yaml"
     load_runtime_case(source)  # as `espec build` does
+    heavy = {"pydantic", "ruamel", "pandas", "matplotlib", "voila", "weasyprint", "mistune"}
     code = (
         "import sys, os\n"
-        "from espec_widgets.page import open_case\n"
-        "page = open_case('minimal-case'); page.show('who-decides'); page.show('own-reactions'); page.resume()\n"
-        "bad = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'ruamel', 'pandas', 'matplotlib', 'voila'})\n"
-        "print('HEAVY', bad)\n"
+        + page
+        + f"bad = sorted({{m.split('.')[0] for m in sys.modules}} & {heavy!r})\n"
+        + "print('HEAVY', bad)\n"
     )
     env = {
         "ESPEC_ROOT": str(workbook),
