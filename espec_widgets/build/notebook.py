@@ -89,7 +89,8 @@ def _people(case: Case) -> str:
     if case.jurisdiction:
         j = case.jurisdiction
         kind = "a fictional jurisdiction" if j.fictional else "the jurisdiction"
-        lines += ["", f"**Where:** {j.name}, {kind}. {j.rules.strip()}"]
+        where = j.name if "fictional" in j.name.lower() else f"{j.name}, {kind}"
+        lines += ["", f"**Where:** {where}. {j.rules.strip()}"]
     lines += ["", f"**Setting:** {case.setting.description.strip()}"]
     lines += ["", "_All people in this case are fictional._"]
     return "\n".join(lines)

@@ -116,7 +116,7 @@ def start_learner(page: object, server: str, path: str, name: str) -> str:
 
     page.goto(server + path)  # type: ignore[attr-defined]
     page.get_by_label("Your name, as you want to see it on your work").fill(name)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Start").click()  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Start", exact=True).click()  # type: ignore[attr-defined]
     expect(page.get_by_text(f"Working as {name}.")).to_be_visible()  # type: ignore[attr-defined]
     link = page.locator("a.espec-resume-link")  # type: ignore[attr-defined]
     expect(link).to_have_attribute("href", re.compile(r"learner=[A-Za-z0-9_-]{32}"))

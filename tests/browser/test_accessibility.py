@@ -75,7 +75,7 @@ def _in_group(title: str) -> str:
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> None:
     page.goto(f"{server}/voila/render/{LIBRARY.notebook(case.id)}")  # type: ignore[attr-defined]
-    expect(page.get_by_role("button", name="Start")).to_be_visible()
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
     _tab_until(page, "el.tagName === 'INPUT' && el.type === 'text'")
     page.keyboard.type("Kay Board")
     page.keyboard.press("Enter")
@@ -148,7 +148,12 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Saved")
         elif activity.type in {"screen_decide"}:
             _choose_by_keyboard(
-                page, activity.title, activity.options, "Check answer", "Well reasoned"
+                page,
+                activity.title,
+                activity.options,
+                "Check answer",
+                "Well reasoned",
+                multiple=activity.multiple,
             )
         elif activity.type == "find_gap":
             places = len(activity.transcript) + 1  # -1 .. last line
@@ -198,13 +203,20 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             pytest.fail(f"no keyboard walk-through for activity type {activity.type!r} yet")
 
 
-def _choose_by_keyboard(page: Page, title: str, options: Any, button: str, done: str) -> None:
+def _choose_by_keyboard(
+    page: Page, title: str, options: Any, button: str, done: str, *, multiple: bool = False
+) -> None:
     right = [i for i, o in enumerate(options) if o.correct]
-    _tab_until(page, f"{_in_group(title)} && el.type === 'radio'")
-    if right[0] == 0:
-        page.keyboard.press("Space")
-    for _ in range(right[0]):
-        page.keyboard.press("ArrowDown")
+    if multiple:  # checkboxes: Tab to each right one, Space ticks it
+        for i in right:
+            _tab_until(page, f"{_in_group(title)} && el.value === '{i}'")
+            page.keyboard.press("Space")
+    else:
+        _tab_until(page, f"{_in_group(title)} && el.type === 'radio'")
+        if right[0] == 0:
+            page.keyboard.press("Space")
+        for _ in range(right[0]):
+            page.keyboard.press("ArrowDown")
     _tab_until(page, f"el.tagName === 'BUTTON' && el.textContent === {button!r}")
     page.keyboard.press("Enter")
     group = page.get_by_role("group", name=title)

@@ -51,4 +51,4 @@ def test_a_broken_resume_link_is_explained(page: Page, server: str) -> None:
     expect(
         page.get_by_role("alert").filter(has_text="could not open your saved work")
     ).to_be_visible()
-    expect(page.get_by_role("button", name="Start")).to_be_visible()
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
