@@ -33,11 +33,26 @@ def voila_command(root: Path, *, port: int, host: str, open_browser: bool) -> li
     ]
 
 
+def _ensure_pdfs(root: Path) -> None:
+    """The guides' PDFs are built where they are served, not committed: make any missing."""
+    from .build import BuildReport, write_guide_pdfs
+    from .case import CaseFileError
+
+    report = BuildReport()
+    try:
+        write_guide_pdfs(root, report)
+    except CaseFileError:
+        report.warnings.append("the guides' PDFs were not made: run `espec check` to see why")
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def serve(root: Path, *, port: int, host: str, open_browser: bool = False) -> int:
     """Replace this process with Voila on root (which reads voila.json there); 2 if not built."""
     if not (root / "voila.json").exists() or not (notebooks_dir(root) / "index.ipynb").exists():
         print("espec: notebooks are not built yet; run `espec build` first", file=sys.stderr)
         return 2
+    _ensure_pdfs(root)
     env = server_env(root)
     print(f"Serving the workbook at http://{host}:{port}/{LANDING}  (Ctrl+C to stop)", flush=True)
     # Become Voila rather than wait for it, so that signals (Ctrl+C, a service manager's

@@ -17,7 +17,7 @@ from .landing import guide_notebook, landing_notebook
 from .notebook import GENERATOR, case_notebook, dumps
 from .voila_config import voila_config
 
-__all__ = ["BuildReport", "build", "guide_pdfs", "plan"]
+__all__ = ["BuildReport", "build", "guide_pdfs", "plan", "write_guide_pdfs"]
 
 
 @dataclass
@@ -150,11 +150,13 @@ def build(root: Path, *, check: bool = False, pdfs: bool = True) -> BuildReport:
             (root / rel).unlink()
             report.removed.append(rel)
     if not check and pdfs:
-        _write_pdfs(root, library, report)
+        write_guide_pdfs(root, report, library)
     return report
 
 
-def _write_pdfs(root: Path, library: Library, report: BuildReport) -> None:
+def write_guide_pdfs(root: Path, report: BuildReport, library: Library | None = None) -> None:
+    """Bring notebooks/guides/*.pdf up to date (they are not committed), noting what changed
+    in report; a missing WeasyPrint or Pango is a warning, not an error."""
     try:
         pdfs = guide_pdfs(root, library)
     except (ImportError, OSError) as exc:

@@ -30,3 +30,22 @@ class CaseFileError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def read_text(path: Path, *, max_bytes: int, too_big: str) -> str:
+    """An educator's file as text, or CaseFileError saying why it cannot be read as one."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CaseFileError(
+            [Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")]
+        ) from None
+    if len(raw) > max_bytes:
+        raise CaseFileError([Problem(path, 1, 1, "", too_big)])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CaseFileError(
+            [Problem(path, line, 1, "", "the file is not UTF-8 text", "save it as UTF-8")]
+        ) from None

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import CaseFileError, Problem
+from .errors import CaseFileError, Problem, read_text
 
 MAX_GUIDE_BYTES = 200_000
 GUIDE_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -117,23 +117,9 @@ def _problems(path: Path, text: str) -> tuple[str, list[Problem]]:
 
 def parse_guide(path: Path) -> Guide:
     """Read and check one guide file, raising CaseFileError with every problem found."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CaseFileError(
-            [Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")]
-        ) from None
-    if len(raw) > MAX_GUIDE_BYTES:
-        raise CaseFileError(
-            [Problem(path, 1, 1, "", f"a guide is at most {MAX_GUIDE_BYTES // 1000} kB")]
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CaseFileError(
-            [Problem(path, line, 1, "", "the file is not UTF-8 text", "save it as UTF-8")]
-        ) from None
+    text = read_text(
+        path, max_bytes=MAX_GUIDE_BYTES, too_big=f"a guide is at most {MAX_GUIDE_BYTES // 1000} kB"
+    )
     title, problems = _problems(path, text)
     if not GUIDE_ID.match(path.stem):
         problems.insert(

@@ -15,7 +15,7 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .crossref import check_references
-from .errors import CaseFileError, Problem
+from .errors import CaseFileError, Problem, read_text
 from .guides import Guide, parse_guide
 from .schema import Case
 from .versions import VersionError, upgrade
@@ -256,23 +256,11 @@ def parse_case(
     path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
 ) -> Case:
     """Load one case file, raising CaseFileError with every problem found in it."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise CaseFileError(
-            [Problem(path, 1, 1, "", f"cannot read file: {exc.strerror}")]
-        ) from None
-    if len(raw) > MAX_CASE_BYTES:
-        raise CaseFileError(
-            [Problem(path, 1, 1, "", f"file is larger than {MAX_CASE_BYTES // 1_000_000} MB")]
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CaseFileError(
-            [Problem(path, line, 1, "", "the file is not UTF-8 text", "save it as UTF-8")]
-        ) from None
+    text = read_text(
+        path,
+        max_bytes=MAX_CASE_BYTES,
+        too_big=f"file is larger than {MAX_CASE_BYTES // 1_000_000} MB",
+    )
     try:
         root = _yaml().load(text)
     except DuplicateKeyError as exc:

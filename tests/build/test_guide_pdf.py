@@ -105,3 +105,13 @@ def test_build_without_pango_still_builds_the_pages(
     report = build(workbook)
     assert (workbook / "notebooks" / "guides" / "family-meetings.ipynb").exists()
     assert any("libpango-1.0-0" in w and "apt-get install" in w for w in report.warnings)
+
+
+def test_serve_makes_missing_pdfs_before_it_starts(workbook: Path) -> None:
+    from espec_widgets import serve
+
+    build(workbook, pdfs=False)
+    pdf = workbook / "notebooks" / "guides" / "family-meetings.pdf"
+    assert not pdf.exists()
+    serve._ensure_pdfs(workbook)
+    assert pdf.read_bytes().startswith(b"%PDF-")
