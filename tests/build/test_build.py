@@ -29,6 +29,7 @@ def test_build_writes_every_generated_file(workbook: Path) -> None:
     assert set(report.written) == {
         CASE_NB,
         "notebooks/guides/family-meetings.ipynb",
+        "notebooks/guides/family-meetings.pdf",
         "notebooks/index.ipynb",
         "voila.json",
     }
@@ -127,11 +128,15 @@ def test_failed_build_writes_nothing(workbook: Path, minimal_text: str) -> None:
     assert _snapshot(workbook) == before
 
 
-def test_voila_json_preheats_case_notebooks_only(workbook: Path) -> None:
+def test_voila_json_preheats_the_navigator_and_case_notebooks_only(workbook: Path) -> None:
     build(workbook)
     config = json.loads((workbook / "voila.json").read_text())
     pools = config["VoilaKernelManager"]["kernel_pools_config"]
-    assert pools == {"default": {"pool_size": 0}, "part-1/minimal-case.ipynb": {"pool_size": 1}}
+    assert pools == {
+        "default": {"pool_size": 0},
+        "index.ipynb": {"pool_size": 1},
+        "part-1/minimal-case.ipynb": {"pool_size": 1},
+    }
     vc = config["VoilaConfiguration"]
     assert vc["preheat_kernel"] is True
     assert vc["strip_sources"] is True and vc["show_tracebacks"] is False
@@ -142,13 +147,30 @@ def test_voila_json_preheats_case_notebooks_only(workbook: Path) -> None:
     assert headers["Referrer-Policy"] == "same-origin"
 
 
-def test_landing_lists_cases_by_part(workbook: Path) -> None:
+def test_landing_runs_the_navigator_and_lists_the_guides(workbook: Path) -> None:
+    """The Parts and modules are drawn by the navigator (tests/test_navigator.py) at run time."""
     build(workbook)
     nb = nbformat.read(workbook / "notebooks" / "index.ipynb", as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    assert code == [
+        "import espec_widgets.navigator as navigator\n\nworkbook = navigator.open_navigator()",
+        "workbook.resume()",
+    ]
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "- [Family meetings (fixture)](guides/family-meetings.ipynb)" in text
+    assert "([PDF](../files/guides/family-meetings.pdf))" in text
+
+
+def test_guide_page_links_its_pdf_and_the_cases_that_use_it(workbook: Path) -> None:
+    build(workbook)
+    nb = nbformat.read(workbook / "notebooks" / "guides" / "family-meetings.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells)
-    assert "## Part I: Self-paced cases" in text
-    assert "[A minimal case for tests](part-1/minimal-case.ipynb)" in text
-    assert "Locked until Part I is complete" in text
+    assert text.startswith("# Family meetings (fixture)")
+    assert "[Download this guide as a PDF](../../files/guides/family-meetings.pdf)" in text
+    assert "- [A minimal case for tests](../part-1/minimal-case.ipynb)" in text
+    case = nbformat.read(workbook / CASE_NB, as_version=4)
+    closing = next(c.source for c in case.cells if c.get("id") == "closing")
+    assert "- [Family meetings (fixture)](../guides/family-meetings.ipynb)" in closing
 
 
 def test_committed_notebooks_match_case_files() -> None:
