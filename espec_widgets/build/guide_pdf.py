@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import logging
+import os
 from importlib.metadata import version
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def cached_guide_pdf(guide: Guide, *, used_in: list[str], cache: Path) -> bytes:
     data = guide_pdf(guide, used_in=used_in)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # two builds never share one
         tmp.write_bytes(data)
         tmp.replace(path)
     except OSError:

@@ -42,13 +42,23 @@ def code_cell(cell_id: str, source: str) -> nbformat.NotebookNode:
     return cell
 
 
+def _ce_categories(case: Case) -> str:
+    """The case's CE category, and any other that some of its activities count toward."""
+    others = sorted(
+        {a.ce_category.value for a in case.activities if a.ce_category} - {case.ce_category.value}
+    )
+    if not others:
+        return f"CE category: {case.ce_category.value}"
+    return f"CE category: {case.ce_category.value}, with activities counted as {', '.join(others)}"
+
+
 def _header(case: Case) -> str:
     domains = ", ".join(d.value for d in case.domains)
     lines = [
         f"# {case.title}",
         "",
         f"**Part {case.part.value}** · {case.setting.type.value} · about {case.estimated_minutes} "
-        f"minutes · CE category: {case.ce_category.value}",
+        f"minutes · {_ce_categories(case)}",
         "",
         f"**Domains:** {domains} (main focus: {case.main_domain.value})",
         "",
