@@ -33,7 +33,9 @@ class Guide:
     def body(self) -> str:
         """The text after the title line (pages and PDFs show the title themselves)."""
         lines = self.text.splitlines()
-        first = next(i for i, line in enumerate(lines) if line.strip())
+        first = next((i for i, line in enumerate(lines) if line.strip()), None)
+        if first is None:
+            return ""
         return "\n".join(lines[first + 1 :]).strip() + "\n"
 
 

@@ -355,17 +355,19 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
     guide is still read, since cases link to guides.
     """
     guides_dir = data_dir / "guides"
+    known = {p.resolve() for p in guide_files(guides_dir)}
     if paths is None:
-        named_guides = set(guide_files(guides_dir))
+        named_guides = known
         default = [data_dir / "cases", data_dir / GALLERY]
         files = case_files([d for d in default if d.is_dir()])
     else:
-        named_guides = {p for p in paths if p.suffix == ".md"}
-        named_guides |= {g for p in paths if p.is_dir() for g in guide_files(p)}
+        # Resolved, so a guide named as data/guides/x.md is the same file as the library's.
+        named_guides = {p.resolve() for p in paths if p.suffix == ".md"}
+        named_guides |= {g.resolve() for p in paths if p.is_dir() for g in guide_files(p)}
         files = case_files([p for p in paths if p.suffix != ".md"])
     problems: list[Problem] = []
     guides: dict[str, Guide] = {}
-    for path in sorted(set(guide_files(guides_dir)) | named_guides):
+    for path in sorted(known | named_guides):
         try:
             guides[path.stem] = parse_guide(path)
         except CaseFileError as exc:

@@ -111,3 +111,26 @@ def test_every_guide_in_the_project_is_clean() -> None:
     for guide in library.guides.values():
         assert guide.title and guide.title != guide.id
         assert "## Review record" in guide.text
+
+
+def test_a_guide_named_by_a_relative_path_is_read_once(
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from espec_widgets.case import loader
+
+    read: list[Path] = []
+
+    def counting(path: Path) -> object:
+        read.append(path)
+        return parse_guide(path)
+
+    monkeypatch.setattr(loader, "parse_guide", counting)
+    monkeypatch.chdir(workbook)
+    library = load_library(workbook / "data", paths=[Path("data/guides/family-meetings.md")])
+    assert len(read) == 1 and set(library.guides) == {"family-meetings"}
+
+
+def test_an_empty_guide_has_an_empty_body(tmp_path: Path) -> None:
+    from espec_widgets.case.guides import Guide
+
+    assert Guide("g", tmp_path / "g.md", "g", "").body == ""
