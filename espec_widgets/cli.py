@@ -98,7 +98,18 @@ def cmd_ce_audit(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
-    return serve(_root(args), port=args.port, host=args.host, open_browser=args.open)
+    options = list(args.server_options)
+    if options[:1] == ["--"]:
+        options = options[1:]
+    for flag, name in (
+        ("max_kernels", "max_kernels"),
+        ("max_kernels_per_client", "max_kernels_per_client"),
+    ):
+        if (value := getattr(args, flag)) is not None:
+            options.append(f"--WorkbookKernelManager.{name}={value}")
+    return serve(
+        _root(args), port=args.port, host=args.host, open_browser=args.open, options=options
+    )
 
 
 def parser() -> argparse.ArgumentParser:
@@ -129,6 +140,23 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--open", action="store_true", help="open a browser tab")
+    serve.add_argument(
+        "--max-kernels",
+        type=int,
+        help="most live kernels on this server, preheated pools included "
+        "(default: sized from the machine's memory; docs/serving.md)",
+    )
+    serve.add_argument(
+        "--max-kernels-per-client",
+        type=int,
+        help="most kernels one client address may hold (0: no limit; default: half the server's)",
+    )
+    serve.add_argument(
+        "server_options",
+        nargs=argparse.REMAINDER,
+        help="after --, options for the server itself (Voilà and traitlets options, e.g. "
+        "--WorkbookKernelManager.unconnected_grace=30)",
+    )
     serve.set_defaults(func=cmd_serve)
     return p
 

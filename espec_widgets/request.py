@@ -12,6 +12,10 @@ import json
 import os
 from urllib.parse import parse_qs
 
+KERNEL_SECRET_ENV = "ESPEC_KERNEL_SECRET"
+"""Set by the workbook's server; its kernels inherit it and show it to read their page request."""
+KERNEL_SECRET_HEADER = "X-Espec-Kernel"
+
 
 def wait_for_request(*, open_timeout: float = 5.0) -> None:
     """In a preheated Voilà kernel, block until the page is requested, then export its details."""
@@ -25,7 +29,9 @@ def wait_for_request(*, open_timeout: float = 5.0) -> None:
     base = os.environ.get("VOILA_WS_BASE_URL", os.environ.get("VOILA_SERVER_URL", "/"))
     kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
     url = f"{protocol}://{host}:{port}{base}voila/query/{kernel_id}"
-    with connect(url, open_timeout=open_timeout) as socket:
+    # The workbook's server only tells its own kernels (they inherit this secret) the request.
+    headers = {KERNEL_SECRET_HEADER: os.environ.get(KERNEL_SECRET_ENV, "")}
+    with connect(url, open_timeout=open_timeout, additional_headers=headers) as socket:
         info = json.loads(socket.recv())
     os.environ.update({str(k): str(v) for k, v in info.items()})
 

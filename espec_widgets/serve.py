@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from .paths import ROOT_ENV, notebooks_dir
@@ -19,17 +20,21 @@ def server_env(root: Path) -> dict[str, str]:
     return {**os.environ, ROOT_ENV: str(root), "JUPYTER_PATH": jupyter_path}
 
 
-def voila_command(root: Path, *, port: int, host: str, open_browser: bool) -> list[str]:
-    """The Voilà command line. Only notebooks/ is served: staff views must live outside it."""
+def voila_command(
+    root: Path, *, port: int, host: str, open_browser: bool, options: Sequence[str] = ()
+) -> list[str]:
+    """The server's command line (Voilà, see espec_widgets.server). Only notebooks/ is served:
+    staff views must live outside it."""
     return [
         sys.executable,
         "-m",
-        "voila",
+        "espec_widgets.server",
         str(notebooks_dir(root)),
         f"--port={port}",
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",
         "--no-browser" if not open_browser else "--Voila.open_browser=True",
+        *options,
     ]
 
 
@@ -47,7 +52,9 @@ def _ensure_pdfs(root: Path) -> None:
         print(f"warning: {warning}", file=sys.stderr)
 
 
-def serve(root: Path, *, port: int, host: str, open_browser: bool = False) -> int:
+def serve(
+    root: Path, *, port: int, host: str, open_browser: bool = False, options: Sequence[str] = ()
+) -> int:
     """Replace this process with Voila on root (which reads voila.json there); 2 if not built."""
     if not (root / "voila.json").exists() or not (notebooks_dir(root) / "index.ipynb").exists():
         print("espec: notebooks are not built yet; run `espec build` first", file=sys.stderr)
@@ -58,5 +65,5 @@ def serve(root: Path, *, port: int, host: str, open_browser: bool = False) -> in
     # Become Voila rather than wait for it, so that signals (Ctrl+C, a service manager's
     # SIGTERM) reach the server itself and nothing is left running.
     os.chdir(root)
-    command = voila_command(root, port=port, host=host, open_browser=open_browser)
+    command = voila_command(root, port=port, host=host, open_browser=open_browser, options=options)
     os.execve(command[0], command, env)

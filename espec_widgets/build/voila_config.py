@@ -5,8 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 CULL_IDLE_SECONDS = 3600
-"""Kernels idle this long are shut down (Voilà's shutdown on tab close is unreliable)."""
-CULL_INTERVAL_SECONDS = 300
+"""An open page whose kernel has been idle this long loses it (the page then says so)."""
+CULL_INTERVAL_SECONDS = 60
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        # Voilà's page runs inline scripts; anywidget imports each widget's module from a blob.
+        "script-src 'self' 'unsafe-inline' blob:",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+)
+"""Pages load nothing from other hosts: the browser enforces it, whatever a page contains."""
+
+HEADERS = {
+    # Resume links carry the learner's token: never send the page address to other sites.
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
@@ -31,8 +56,7 @@ def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
             "file_allowlist": [r".*\.(png|jpg|jpeg|gif|svg|webp|vtt|mp4|webm|mp3|ogg|m4a|wav|pdf)"],
             "file_denylist": [r".*\.(ipynb|py|yaml|yml|json|db|sqlite)"],
         },
-        # Resume links carry the learner's token: never send the page address to other sites.
-        "Voila": {"tornado_settings": {"headers": {"Referrer-Policy": "same-origin"}}},
+        "Voila": {"tornado_settings": {"headers": HEADERS}},
         "VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": 0},
         "MappingKernelManager": {
             "cull_idle_timeout": CULL_IDLE_SECONDS,

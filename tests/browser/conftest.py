@@ -10,12 +10,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ..conftest import PROJECT
+from ..conftest import FIXTURES, PROJECT
 
 CHROMIUM = os.environ.get("ESPEC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,27 +49,87 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float
     raise TimeoutError(f"{url} did not answer in {timeout}s:\n{log.read_text()[-3000:]}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the project's own built notebooks exactly as `espec serve` does for a user."""
+@dataclass(frozen=True)
+class Served:
+    """A running `espec serve`: its address, its process and its log file."""
+
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+
+@contextmanager
+def serve_workbook(
+    root: Path, log: Path, *options: str, env: dict[str, str] | None = None
+) -> Iterator[Served]:
+    """Run `espec serve` on root (a built workbook folder) until the block ends."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    env = {k: v for k, v in os.environ.items() if k != "ESPEC_ROOT"}
+    environ = {k: v for k, v in (env or os.environ).items() if k != "ESPEC_ROOT"}
+    command = [sys.executable, "-m", "espec_widgets.cli", "--root", str(root)]
+    command += ["serve", "--port", str(port), *(["--", *options] if options else [])]
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "espec_widgets.cli", "serve", "--port", str(port)],
-            cwd=PROJECT,
-            env=env,
+            command,
+            cwd=root,
+            env=environ,
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_for(f"{base}/voila/render/index.ipynb", proc, log)
-        yield base
+        _wait_for(f"{base}/voila/tree", proc, log)  # a page would take a kernel
+        yield Served(base, proc, log)
     finally:
         _stop(proc)
+
+
+def build_workbook(root: Path, env: dict[str, str] | None = None) -> Path:
+    """A workbook folder holding the test fixtures' cases and guides, built."""
+    shutil.copytree(FIXTURES / "data", root / "data")
+    subprocess.run(
+        [sys.executable, "-m", "espec_widgets.cli", "--root", str(root), "build"],
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return root
+
+
+def kernel_pids(server: Served) -> dict[str, int]:
+    """The server's live kernels: kernel id -> process id (from their connection files)."""
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) != server.proc.pid:  # parent pid
+            continue
+        for arg in cmdline:
+            name = Path(arg.decode(errors="replace")).name
+            if name.startswith("kernel-") and name.endswith(".json"):
+                found[name.removeprefix("kernel-").removesuffix(".json")] = int(proc.name)
+    return found
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what}")
+        time.sleep(0.25)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Serve the project's own built notebooks exactly as `espec serve` does for a user."""
+    with serve_workbook(PROJECT, tmp_path_factory.mktemp("serve") / "serve.log") as served:
+        yield served.url
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

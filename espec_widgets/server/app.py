@@ -1,0 +1,84 @@
+"""`WorkbookVoila`: Voilà as the workbook serves it, to a whole class at once.
+
+Everything Voilà does stays (voila.json is read exactly as before); on top of it:
+- kernels are leased to their page, freed when the page goes, and capped (`kernels.py`);
+- a page's kernel can be reached only with the page's own cookie (`handlers.py`);
+- no log line holds a query string, a resume token or a kernel id (`logs.py`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import secrets
+from typing import Any
+
+from jupyter_server.services.kernels.handlers import KernelHandler
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from voila.app import Voila
+from voila.request_info_handler import RequestInfoSocketHandler
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
+from voila.tornado.handler import TornadoVoilaHandler
+from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
+
+from ..request import KERNEL_SECRET_ENV
+from . import logs
+from .handlers import (
+    KernelRequestInfoHandler,
+    OwnedKernelHandler,
+    OwnedKernelWebsocketHandler,
+    OwnedShutdownHandler,
+    WorkbookRenderHandler,
+)
+from .kernels import WorkbookKernelManager
+
+REPLACED = {
+    TornadoVoilaHandler: WorkbookRenderHandler,
+    KernelHandler: OwnedKernelHandler,
+    VoilaKernelWebsocketHandler: OwnedKernelWebsocketHandler,
+    VoilaShutdownKernelHandler: OwnedShutdownHandler,
+    RequestInfoSocketHandler: KernelRequestInfoHandler,
+}
+"""Voilà's handler classes and the ones that take their place, at the same URLs."""
+
+_DEFAULT_MANAGER = "jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager"
+
+
+class WorkbookVoila(Voila):
+    """Voilà with kernel leases, a cap, kernel ownership and redacted logs."""
+
+    name = "espec-serve"
+    description = "Serve the ESPEC case workbook to learners."
+
+    def initialize(self, argv: Any = None) -> None:
+        super().initialize(argv)
+        logs.install(self.log)
+        # Our manager, unless the operator configured another one.
+        if self.voila_configuration.multi_kernel_manager_class in (
+            AsyncMappingKernelManager,
+            _DEFAULT_MANAGER,
+        ):
+            self.voila_configuration.multi_kernel_manager_class = WorkbookKernelManager
+        # Kernels inherit the server's environment: they show this to read their page request.
+        os.environ.setdefault(KERNEL_SECRET_ENV, secrets.token_urlsafe(32))
+
+    def init_settings(self) -> dict[str, Any]:
+        settings: dict[str, Any] = super().init_settings()
+        settings["log_function"] = functools.partial(logs.log_request, logger=self.log)
+        return settings
+
+    def init_handlers(self) -> list[Any]:
+        handlers = []
+        for spec in super().init_handlers():
+            pattern, cls, *rest = spec
+            handlers.append((pattern, REPLACED.get(cls, cls), *rest))
+        return handlers
+
+    def listen(self) -> None:
+        start = getattr(self.kernel_manager, "start_reaping", None)
+        if start is not None:
+            start()
+        super().listen()
+
+
+main = WorkbookVoila.launch_instance
