@@ -15,6 +15,8 @@ from urllib.parse import parse_qs
 KERNEL_SECRET_ENV = "ESPEC_KERNEL_SECRET"
 """Set by the workbook's server; its kernels inherit it and show it to read their page request."""
 KERNEL_SECRET_HEADER = "X-Espec-Kernel"
+PAGE_ASSETS_ENV = "ESPEC_PAGE_ASSETS"
+"""Set by the workbook's server: its pages carry the stylesheet and serve the widget modules."""
 
 
 def wait_for_request(*, open_timeout: float = 5.0) -> None:

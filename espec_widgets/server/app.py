@@ -11,23 +11,26 @@ from __future__ import annotations
 import functools
 import os
 import secrets
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.handlers import KernelHandler
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import url_path_join
 from voila.app import Voila
 from voila.request_info_handler import RequestInfoSocketHandler
 from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..request import KERNEL_SECRET_ENV
+from ..request import KERNEL_SECRET_ENV, PAGE_ASSETS_ENV
 from . import logs
 from .handlers import (
     KernelRequestInfoHandler,
     OwnedKernelHandler,
     OwnedKernelWebsocketHandler,
     OwnedShutdownHandler,
+    WidgetModuleHandler,
     WorkbookRenderHandler,
 )
 from .kernels import WorkbookKernelManager
@@ -41,6 +44,8 @@ REPLACED = {
 }
 """Voilà's handler classes and the ones that take their place, at the same URLs."""
 
+PACKAGE = Path(__file__).resolve().parents[1]
+"""espec_widgets/: the widget modules are served from it (see WidgetModuleHandler)."""
 _DEFAULT_MANAGER = "jupyter_server.services.kernels.kernelmanager.AsyncMappingKernelManager"
 
 
@@ -59,8 +64,10 @@ class WorkbookVoila(Voila):
             _DEFAULT_MANAGER,
         ):
             self.voila_configuration.multi_kernel_manager_class = WorkbookKernelManager
-        # Kernels inherit the server's environment: they show this to read their page request.
+        # Kernels inherit the server's environment: they show this to read their page request,
+        # and know that their page has the workbook's stylesheet and widget modules.
         os.environ.setdefault(KERNEL_SECRET_ENV, secrets.token_urlsafe(32))
+        os.environ[PAGE_ASSETS_ENV] = "1"
 
     def init_settings(self) -> dict[str, Any]:
         settings: dict[str, Any] = super().init_settings()
@@ -68,7 +75,13 @@ class WorkbookVoila(Voila):
         return settings
 
     def init_handlers(self) -> list[Any]:
-        handlers = []
+        handlers: list[Any] = [
+            (
+                url_path_join(self.server_url, r"/espec/static/(.*)"),
+                WidgetModuleHandler,
+                {"path": str(PACKAGE)},
+            )
+        ]
         for spec in super().init_handlers():
             pattern, cls, *rest = spec
             handlers.append((pattern, REPLACED.get(cls, cls), *rest))

@@ -167,3 +167,18 @@ class KernelRequestInfoHandler(RequestInfoSocketHandler):
         waiters = RequestInfoSocketHandler._waiters
         for kernel_id in [k for k, w in waiters.items() if w is self]:
             del waiters[kernel_id]
+
+
+class WidgetModuleHandler(web.StaticFileHandler):
+    """The widgets' JavaScript modules, served once and cached, instead of inside every widget.
+
+    Each anywidget otherwise carries its module's source in its state: a case page sent about
+    240 KB of mostly repeated modules and stylesheets to the browser before it could show a
+    widget. Only the package's `.js` files are served here.
+    """
+
+    def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
+        path = super().validate_absolute_path(root, absolute_path)
+        if path is None or not path.endswith(".js"):
+            raise web.HTTPError(404)
+        return path

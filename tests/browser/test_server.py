@@ -160,6 +160,31 @@ def test_a_culled_kernel_says_so_and_a_reload_restores_the_work(
     page.context.close()
 
 
+FAILED_WIDGET = """() => {
+    const node = document.createElement("div");
+    node.className = "jp-OutputArea-output";
+    node.textContent = "Error displaying widget: model not found";
+    document.querySelector(".jp-OutputArea-output").parentElement.append(node);
+}"""
+
+
+def test_a_page_whose_widgets_failed_reloads_once_then_asks(
+    browser: Browser, small: Served
+) -> None:
+    page = _open(browser, small.url + CASE)
+    first = _kernel_id(page)
+    page.evaluate(FAILED_WIDGET)  # what the widget manager shows when it loses the race
+    expect(page.get_by_role("status").filter(has_text="did not load. Reloading")).to_be_visible()
+    page.wait_for_function("() => !document.querySelector('.espec-session')", timeout=20_000)
+    expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
+    assert _kernel_id(page) != first  # a new page, on a new kernel
+    page.evaluate(FAILED_WIDGET)  # twice in two minutes: no loop of reloads, a button instead
+    alert = page.get_by_role("alert").filter(has_text="did not load")
+    expect(alert).to_be_visible()
+    expect(page.get_by_role("button", name="Reload the page")).to_be_visible()
+    page.context.close()
+
+
 def test_the_log_holds_no_token_query_or_kernel_id(small: Served) -> None:
     token = "Zq3xY8fK2mNcP1vR7tLw9sBd4hJ6gE0a"
     for path in (f"{CASE}?learner={token}", f"/voila/files/guides/nope.pdf?learner={token}"):

@@ -2,7 +2,7 @@
 // freed while the computer slept, or the server restarted), and recover a page whose widgets
 // failed to load. Everything the learner saved is in the store, so a reload loses nothing saved.
 (() => {
-  const CHECK_MS = 20000;
+  const CHECK_MS = 10000;
   const RELOADED = "espec-reloaded:" + location.pathname;
   let shown = false;
   let leaving = false;
