@@ -17,94 +17,29 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-import nbformat
+sys.path.insert(0, str(Path(__file__).parent))
 
-PROJECT = Path(__file__).resolve().parents[1]
-CHROMIUM = os.environ.get("ESPEC_CHROMIUM", "/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-PLAIN = "plain-button.ipynb"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from _serving import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PLAIN,
+    PROJECT,
+    environment,
+    kernels,
+    pool_size,
+    prepare,
+    serve,
+    wait_pools,
+)
 
 
-def _prepare(tmp: Path, case_nb: str, env: dict[str, str]) -> Path:
-    """A built copy of the project root whose notebooks/ also holds the plain page, pooled alike."""
-    root = tmp / "root"
-    shutil.copytree(PROJECT / "notebooks", root / "notebooks")
-    shutil.copytree(PROJECT / "data", root / "data")
-    # As `./workbook serve` does: build first (this also fills the case cache, where it exists).
-    subprocess.run(
-        [sys.executable, "-m", "espec_widgets.cli", "build"],
-        cwd=root,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_code_cell("import ipywidgets as w\nw.Button(description='Go')")],
-        metadata={
-            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
-        },
-    )
-    nbformat.write(nb, root / "notebooks" / PLAIN)
-    config = json.loads((PROJECT / "voila.json").read_text())
-    pools = config["VoilaKernelManager"]["kernel_pools_config"]
-    pools[PLAIN] = dict(pools[case_nb])
-    (root / "voila.json").write_text(json.dumps(config))
-    return root
-
-
-def _wait_http(url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(url)
-
-
-def _rss_kb(kernel_id: str) -> int:
-    """VmRSS of the kernel process whose connection file names kernel_id."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().decode(errors="replace")
-            if kernel_id not in cmdline or "ipykernel" not in cmdline:
-                continue
-            for line in (proc / "status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        except OSError:
-            continue
-    raise LookupError(f"no kernel process for {kernel_id}")
-
-
-def _measure(page: object, url: str, selector: str) -> tuple[float, int, float]:
+def _measure(page: object, url: str, selector: str, server: object) -> tuple[float, int, float]:
     page.goto(url)  # type: ignore[attr-defined]
     page.wait_for_selector(selector, state="visible", timeout=120_000)  # type: ignore[attr-defined]
     elapsed = page.evaluate("performance.now()")  # type: ignore[attr-defined]
@@ -115,7 +50,7 @@ def _measure(page: object, url: str, selector: str) -> tuple[float, int, float]:
         "performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
     )
     time.sleep(1.0)  # let the kernel finish rendering before reading its memory
-    return float(elapsed), _rss_kb(kernel_id), float(dcl)
+    return float(elapsed), kernels(server)[kernel_id], float(dcl)  # type: ignore[arg-type]
 
 
 def main() -> int:
@@ -136,40 +71,15 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        from espec_widgets.serve import server_env
-
-        env = {
-            **server_env(tmp / "root"),
-            "ESPEC_ROOT": str(tmp / "root"),
-            "ESPEC_DB_URL": f"sqlite:///{tmp}/bench.db",
-            "ESPEC_CACHE_DIR": str(tmp / "cache"),
-        }
-        env.pop("ESPEC_STRICT", None)
-        root = _prepare(tmp, case_nb, env)
-        port = _free_port()
-        log = (tmp / "serve.log").open("wb")
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "voila",
-                str(root / "notebooks"),
-                f"--port={port}",
-                "--no-browser",
-            ],
-            cwd=root,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}/voila/render/"
-        try:
-            _wait_http(base + "index.ipynb")
+        env = environment(tmp, PROJECT)
+        root = prepare(tmp, env, project=PROJECT, plain_like=case_nb)
+        with serve(root, env) as server:
+            wait_pools(server, pool_size(root))
             time.sleep(args.settle)
+            base = f"{server.url}/voila/render/"
             results: dict[str, list[tuple[float, int, float]]] = {"case": [], "plain": []}
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for _ in range(args.runs):
                     for name, url, selector in (
                         ("plain", base + PLAIN, "button.widget-button"),
@@ -177,13 +87,10 @@ def main() -> int:
                     ):
                         context = browser.new_context()
                         page = context.new_page()
-                        results[name].append(_measure(page, url, selector))
+                        results[name].append(_measure(page, url, selector, server))
                         context.close()
                         time.sleep(args.settle)
                 browser.close()
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
 
     def med(name: str, i: int) -> float:
         return statistics.median(r[i] for r in results[name])

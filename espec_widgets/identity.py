@@ -23,7 +23,6 @@ class LearnerBar(KernelOwnedWidget):
     """Asks a first-time visitor for a name, then shows the resume link."""
 
     _esm = _HERE / "identity.js"
-    _css = _HERE / "activities" / "controls.css"
 
     token = t.Unicode(help="The learner's resume token (shown only to that learner).").tag(
         sync=True

@@ -60,7 +60,6 @@ class Navigator(KernelOwnedWidget):
     """Parts, modules and statuses, computed in the kernel; the page only shows them."""
 
     _esm = _HERE / "navigator.js"
-    _css = _HERE / "activities" / "controls.css"
 
     parts = t.List(t.Dict(), help="Each Part: title, blurb, hours, lock, and its modules.").tag(
         sync=True

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any, ClassVar
 
 import anywidget
 import traitlets as t
+
+from ._assets import STYLESHEET, served_assets
 
 log = logging.getLogger(__name__)
 
@@ -20,6 +23,22 @@ class KernelOwnedWidget(anywidget.AnyWidget):
     """
 
     _browser_inputs: ClassVar[frozenset[str]] = frozenset()
+    _css = STYLESHEET
+    _module: ClassVar[Path | None] = None
+    """The family's JavaScript module (its `_esm` file), kept for `served_assets`."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        esm = cls.__dict__.get("_esm")
+        if isinstance(esm, Path):  # before anywidget turns it into the file's contents
+            cls._module = esm
+        super().__init_subclass__(**kwargs)
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Set before anywidget reads them: on the workbook's server, a one-line module and no
+        # stylesheet (the page has both); see _assets.py.
+        for key, value in served_assets(self._module).items():
+            setattr(self, key, value)
+        super().__init__(**kwargs)
 
     def accept_from_browser(self, name: str, value: Any) -> bool:
         """Apply one input sent with a message; False when it was refused (kernel value kept).

@@ -84,7 +84,6 @@ class BranchingEncounter(ActivityWidget):
 
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "branching.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The activity's title.").tag(sync=True)
     prompt = t.Unicode(help="The instruction.").tag(sync=True)

@@ -38,7 +38,6 @@ class ChecklistExercise(ActivityWidget):
 
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "checklist.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The group's accessible name (its legend): the activity title.").tag(
         sync=True

@@ -27,7 +27,6 @@ class ChoiceQuestion(ActivityWidget):
 
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "choice.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The group's accessible name (its legend).").tag(sync=True)
     prompt = t.Unicode(help="The question text.").tag(sync=True)

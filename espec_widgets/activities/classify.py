@@ -19,7 +19,6 @@ class ClassifyExercise(ActivityWidget):
 
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "classify.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The group's accessible name (its legend).").tag(sync=True)
     prompt = t.Unicode().tag(sync=True)

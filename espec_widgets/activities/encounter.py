@@ -16,7 +16,6 @@ class EncounterPlayer(KernelOwnedWidget):
     """Nothing here is the learner's input: the browser can change none of its state."""
 
     _esm = _HERE / "encounter.js"
-    _css = _HERE / "controls.css"
 
     title = t.Unicode().tag(sync=True)
     lines = t.List(t.Dict(), help="[{who: 'Name (role)', text}] in order.").tag(sync=True)

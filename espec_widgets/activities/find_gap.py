@@ -101,7 +101,6 @@ class FindGapExercise(ActivityWidget):
 
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "find_gap.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The exercise's accessible name (its legend).").tag(sync=True)
     prompt = t.Unicode(help="The instruction.").tag(sync=True)

@@ -37,7 +37,6 @@ class ReflectionBox(ActivityWidget):
     uses_draft = True
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "reflection.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The box's accessible name (its label).").tag(sync=True)
     prompt = t.Unicode().tag(sync=True)

@@ -44,7 +44,6 @@ class SelfAssessmentScale(ActivityWidget):
 
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "self_assessment.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The activity's accessible name (its legend).").tag(sync=True)
     prompt = t.Unicode().tag(sync=True)

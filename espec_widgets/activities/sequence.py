@@ -66,7 +66,6 @@ class SequenceExercise(ActivityWidget):
 
     _browser_inputs = frozenset({"value"})
     _esm = _HERE / "sequence.js"
-    _css = _HERE / "controls.css"
 
     question = t.Unicode(help="The group's accessible name (its legend).").tag(sync=True)
     prompt = t.Unicode(help="The instruction.").tag(sync=True)
