@@ -12,6 +12,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ..storable_text import UnstorableText, why_unstorable
 from . import tables
 from .migrations import LATEST, StoreVersionError, migrate
 
@@ -24,6 +25,7 @@ __all__ = [
     "Response",
     "Store",
     "StoreVersionError",
+    "UnstorableText",
     "default_url",
     "open_store",
 ]
@@ -108,8 +110,24 @@ def _sqlite_engine(url: str) -> sa.Engine:
     return engine
 
 
+def _check_storable(*values: Any) -> None:
+    """Refuse text the database cannot keep, anywhere in values (strings, lists, dict keys)."""
+    for value in values:
+        if isinstance(value, str):
+            if (problem := why_unstorable(value)) is not None:
+                raise UnstorableText(problem)
+        elif isinstance(value, dict):
+            _check_storable(*value.keys(), *value.values())
+        elif isinstance(value, list | tuple):
+            _check_storable(*value)
+
+
 class Store:
-    """A facade with consistent verbs: add_, find_, update_or_create_."""
+    """A facade with consistent verbs: add_, find_, update_or_create_.
+
+    The add and update methods refuse text the database cannot keep (a lone surrogate, NUL and
+    other control characters) with UnstorableText, whose message is for the learner.
+    """
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
@@ -120,6 +138,7 @@ class Store:
 
     # learners
     def add_learner(self, display_name: str, *, hub_user: str | None = None) -> Learner:
+        _check_storable(display_name, hub_user)
         name = " ".join(display_name.split())[:MAX_NAME]
         if not name:
             raise ValueError("a display name is needed")
@@ -146,6 +165,7 @@ class Store:
         return Learner(row.id, row.token, row.display_name, row.hub_user)
 
     def update_or_create_hub_learner(self, hub_user: str, display_name: str) -> Learner:
+        _check_storable(hub_user, display_name)
         for _ in range(2):  # a concurrent first visit may create the row between our steps
             with self.engine.begin() as conn:
                 row = conn.execute(
@@ -169,6 +189,7 @@ class Store:
         *,
         correct: bool | None,
     ) -> None:
+        _check_storable(case_id, activity_id, payload)
         with self.engine.begin() as conn:
             conn.execute(
                 tables.responses.insert().values(
@@ -198,6 +219,7 @@ class Store:
         self, learner: Learner, case_id: str, activity_id: str, text: str
     ) -> int:
         """Save a reflection draft; returns its new revision number."""
+        _check_storable(case_id, activity_id, text)
         for attempt in range(2):
             try:
                 return self._write_draft(learner, case_id, activity_id, text)
@@ -252,6 +274,7 @@ class Store:
         self, learner: Learner, case_id: str, done: list[str], total: int
     ) -> None:
         """Record which activities of a case are done (and that the learner opened it)."""
+        _check_storable(case_id, done)
         p = tables.progress
         key = (p.c.learner_id == learner.id) & (p.c.case_id == case_id)
         values = {"done": list(done), "total": total, "updated_at": self._now()}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from espec_widgets.store import InvalidToken, Store, StoreVersionError, open_store
+from espec_widgets.store import InvalidToken, Store, StoreVersionError, UnstorableText, open_store
 from espec_widgets.store.migrations import LATEST
 
 
@@ -91,9 +91,38 @@ def test_drafts_keep_the_latest_text_with_a_revision(url: str) -> None:
     drafts = store.find_drafts(ana, "c")
     assert drafts["r1"].text == "second" and drafts["r1"].revision == 2
     assert store.find_drafts(ben, "c")["r1"].text == "ben's"
-    hostile = "'); DROP TABLE drafts; --\x01<script>alert(1)</script>" + "é" * 1000
+    hostile = "'); DROP TABLE drafts; --\t<script>alert(1)</script>\r\n" + "é😀" * 1000
     store.update_or_create_draft(ana, "c", "r2", hostile)
     assert store.find_drafts(ana, "c")["r2"].text == hostile
+
+
+@pytest.mark.parametrize(
+    "bad", ["half an emoji \ud83d", "\udfff", "NUL\x00", "bell\x07", "escape\x1b[31m", "\x0c"]
+)
+def test_text_the_database_cannot_keep_is_refused_and_nothing_changes(url: str, bad: str) -> None:
+    store = open_store(url)
+    ana = store.add_learner("Ana")
+    store.update_or_create_draft(ana, "c", "r", "Kept.")
+    store.add_response(ana, "c", "q", {"chosen": [0]}, correct=True)
+    with pytest.raises(UnstorableText, match="cannot be saved") as refused:
+        store.update_or_create_draft(ana, "c", "r", bad)
+    assert bad not in str(refused.value), "the message never quotes the text"
+    with pytest.raises(UnstorableText):
+        store.add_learner(bad)
+    with pytest.raises(UnstorableText):
+        store.update_or_create_hub_learner(bad, bad)
+    with pytest.raises(UnstorableText):
+        store.add_response(ana, "c", "q", {"text": [bad]}, correct=None)
+    with pytest.raises(UnstorableText):
+        store.add_response(ana, "c", "q", {bad: 1}, correct=None)
+    with pytest.raises(UnstorableText):
+        store.update_or_create_progress(ana, "c", [bad], 1)
+    assert store.find_drafts(ana, "c")["r"].text == "Kept."
+    assert store.find_drafts(ana, "c")["r"].revision == 1
+    assert [r.payload for r in store.find_responses(ana, "c")] == [{"chosen": [0]}]
+    assert store.find_progress(ana) == {}
+    with store.engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM learners").scalar() == 1
 
 
 WRITERS = 8
