@@ -7,6 +7,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ __all__ = [
 URL_ENV = "ESPEC_DB_URL"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_NAME = 80
+SECRET_BYTES = 32
 
 
 def default_url() -> str:
@@ -122,6 +124,20 @@ def _check_storable(*values: Any) -> None:
             _check_storable(*value)
 
 
+def _insert_if_missing(conn: sa.Connection, table: sa.Table, **values: Any) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING, for the primary key: the first writer wins."""
+    dialect = conn.dialect.name
+    if dialect in {"sqlite", "postgresql"}:
+        insert = import_module(f"sqlalchemy.dialects.{dialect}").insert
+        conn.execute(insert(table).values(**values).on_conflict_do_nothing())
+        return
+    try:  # other databases: the same in a savepoint
+        with conn.begin_nested():
+            conn.execute(table.insert().values(**values))
+    except sa.exc.IntegrityError:
+        pass
+
+
 class Store:
     """A facade with consistent verbs: add_, find_, update_or_create_.
 
@@ -131,6 +147,7 @@ class Store:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._secrets: dict[str, bytes] = {}
 
     @staticmethod
     def _now() -> dt.datetime:
@@ -317,6 +334,31 @@ class Store:
         )
         with self.engine.begin() as conn:
             return {row[0] for row in conn.execute(query)}
+
+    # server secrets: one random value per name and deployment, never shown to a browser
+    def find_or_add_secret(self, name: str) -> bytes:
+        """The deployment's secret `name`, made on first use; read once per Store (per kernel).
+
+        Kernels that start at once may all find it missing: each inserts its own candidate, the
+        first insert wins and every kernel reads the winner.
+        """
+        if (cached := self._secrets.get(name)) is not None:
+            return cached
+        s = tables.server_secrets
+        query = sa.select(s.c.value).where(s.c.name == name)
+        with self.engine.begin() as conn:
+            value = conn.execute(query).scalar()
+            if value is None:
+                _insert_if_missing(
+                    conn,
+                    s,
+                    name=name,
+                    value=secrets.token_hex(SECRET_BYTES),
+                    created_at=self._now(),
+                )
+                value = conn.execute(query).scalar_one()
+        self._secrets[name] = secret = bytes.fromhex(value)
+        return secret
 
 
 def open_store(url: str | None = None) -> Store:

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from espec_widgets.store import InvalidToken, Store, StoreVersionError, UnstorableText, open_store
+from espec_widgets.store import (
+    InvalidToken,
+    Store,
+    StoreVersionError,
+    UnstorableText,
+    _insert_if_missing,
+    open_store,
+    tables,
+)
 from espec_widgets.store.migrations import LATEST
 
 
@@ -198,3 +208,71 @@ def test_progress_is_one_row_per_learner_and_case(url: str) -> None:
     assert store.find_progress(ben) == {}
     with store.engine.begin() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM progress").scalar() == 1
+
+
+def test_a_server_secret_is_made_once_and_read_once_per_store(url: str, tmp_path: Path) -> None:
+    store = open_store(url)
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    secret = store.find_or_add_secret("shuffle")
+    assert isinstance(secret, bytes) and len(secret) == 32
+    made = len(statements)
+    assert store.find_or_add_secret("shuffle") == secret
+    assert len(statements) == made, "cached: asked again, the store runs no query"
+    assert open_store(url).find_or_add_secret("shuffle") == secret, "the same for every kernel"
+    assert store.find_or_add_secret("other") != secret
+    elsewhere = open_store(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    assert elsewhere.find_or_add_secret("shuffle") != secret, "random per deployment"
+
+    reader = open_store(url)
+    statements.clear()
+    sa.event.listen(
+        reader.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    reader.find_or_add_secret("shuffle")
+    queries = [s.split()[0] for s in statements if not s.startswith("BEGIN")]
+    assert queries == ["SELECT"], "an existing secret: one query"
+
+
+def test_a_secret_added_meanwhile_wins_over_ours(url: str) -> None:
+    """The race on PostgreSQL: another kernel inserts between our read and our insert."""
+    store = open_store(url)
+    row = {"name": "shuffle", "created_at": dt.datetime.now(dt.UTC)}
+    with store.engine.begin() as conn:
+        _insert_if_missing(conn, tables.server_secrets, value="ab" * 32, **row)
+        _insert_if_missing(conn, tables.server_secrets, value="cd" * 32, **row)  # no error
+    assert store.find_or_add_secret("shuffle") == bytes.fromhex("ab" * 32)
+
+
+def _secret_reader(url: str, barrier: Any, out: Path) -> None:
+    store = Store(open_store(url).engine)
+    barrier.wait()
+    out.write_text(store.find_or_add_secret("shuffle").hex())
+
+
+def test_kernels_starting_at_once_agree_on_one_secret(url: str, tmp_path: Path) -> None:
+    open_store(url)  # migrated: the processes race on the secret alone
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(4)
+    outs = [tmp_path / f"secret-{n}" for n in range(4)]
+    procs = [ctx.Process(target=_secret_reader, args=(url, barrier, out)) for out in outs]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0] * 4
+    secrets = {out.read_text() for out in outs}
+    assert len(secrets) == 1
+    assert bytes.fromhex(secrets.pop()) == open_store(url).find_or_add_secret("shuffle")
+
+
+def test_a_version_2_database_gains_server_secrets_and_keeps_everything(url: str) -> None:
+    store = open_store(url)
+    ana = store.add_learner("Ana")
+    store.update_or_create_progress(ana, "c", ["a"], 2)
+    with store.engine.begin() as conn:  # as a database from before migration 3
+        conn.exec_driver_sql("DROP TABLE server_secrets")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 3")
+    again = open_store(url)
+    assert again.find_progress(ana)["c"].done == ("a",)
+    assert len(again.find_or_add_secret("shuffle")) == 32
