@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import secrets
@@ -35,16 +36,24 @@ URL_ENV = "ESPEC_DB_URL"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_NAME = 80
 SECRET_BYTES = 32
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
+"""Learners' names and work are readable by the account that serves the workbook, no other."""
+
+log = logging.getLogger(__name__)
+
+
+def default_folder() -> Path:
+    """The per-user data folder that holds the default SQLite file."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("espec-workbook", appauthor=False))
 
 
 def default_url() -> str:
     """$ESPEC_DB_URL, else a SQLite file in the per-user data folder (never the served folder)."""
     if url := os.environ.get(URL_ENV):
         return url
-    from platformdirs import user_data_dir
-
-    folder = Path(user_data_dir("espec-workbook", appauthor=False))
-    return f"sqlite:///{folder / 'workbook.db'}"
+    return f"sqlite:///{default_folder() / 'workbook.db'}"
 
 
 class InvalidToken(ValueError):
@@ -87,10 +96,44 @@ class CaseProgress:
     updated_at: dt.datetime
 
 
+def _tighten(path: Path, mode: int) -> None:
+    """Take away the group's and others' access to path if it has any (and we may)."""
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # not ours to change: say so, and carry on
+        log.warning("the store's %s is open to other users; could not tighten it: %s", path, exc)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the store's folder 0700 and its file 0600, and tighten ours if they are looser.
+
+    SQLite gives its -wal and -shm files the database file's mode, so creating the file before
+    SQLite opens it covers them too. A folder someone named that we did not create (/tmp, say)
+    is never changed; the per-user default folder is the workbook's own.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)  # parents: default modes
+        folder.chmod(PRIVATE_FOLDER)  # exactly, whatever the umask
+    elif folder.stat().st_mode & 0o077 and folder.resolve() == default_folder().resolve():
+        _tighten(folder, PRIVATE_FOLDER)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:  # an existing store, or another kernel created it just now
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            _tighten(file, PRIVATE_FILE)
+
+
 def _sqlite_engine(url: str) -> sa.Engine:
     path = sa.make_url(url).database
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if path and path != ":memory:" and not path.startswith("file:"):
+        if os.name == "posix":
+            _private_sqlite_file(Path(path))
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
     engine = sa.create_engine(url, connect_args={"timeout": 30})
 
     @sa.event.listens_for(engine, "connect")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing as mp
+import os
 import sqlite3
+import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -276,3 +279,60 @@ def test_a_version_2_database_gains_server_secrets_and_keeps_everything(url: str
     again = open_store(url)
     assert again.find_progress(ana)["c"].done == ("a",)
     assert len(again.find_or_add_secret("shuffle")) == 32
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The loosest umask: every mode the store ends up with is its own doing."""
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.usefixtures("open_umask")
+def test_a_new_store_is_private_to_its_user(tmp_path: Path) -> None:
+    folder = tmp_path / "made" / "here"
+    store = open_store(f"sqlite:///{folder / 'workbook.db'}")
+    store.update_or_create_draft(store.add_learner("Ana"), "c", "r", "Private.")
+    assert _mode(folder) == 0o700
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == ["workbook.db", "workbook.db-shm", "workbook.db-wal"]
+    assert {f.name: _mode(f) for f in files} == {f.name: 0o600 for f in files}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_an_open_store_file_is_tightened_but_a_named_folder_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp: someone else's folder
+    path = shared / "workbook.db"
+    ana = open_store(f"sqlite:///{path}").add_learner("Ana")
+    path.chmod(0o644)
+    wal = path.with_name("workbook.db-wal")
+    wal.touch(mode=0o666)
+    wal.chmod(0o666)
+    store = open_store(f"sqlite:///{path}")
+    assert _mode(path) == 0o600 and _mode(wal) == 0o600
+    assert _mode(shared) == 0o1777
+    assert store.find_learner(ana.token) == ana
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_default_folder_is_tightened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESPEC_DB_URL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data" / "espec-workbook"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    (tmp_path / "data").chmod(0o755)
+    open_store()
+    assert _mode(folder) == 0o700
+    assert _mode(folder / "workbook.db") == 0o600
+    assert _mode(tmp_path / "data") == 0o755, "only the workbook's own folder is changed"
