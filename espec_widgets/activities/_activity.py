@@ -24,6 +24,9 @@ class ActivityWidget(KernelOwnedWidget):
     """
 
     uses_draft: ClassVar[bool] = False
+    secret_name: ClassVar[str | None] = None
+    """The server secret this family keys something with that the page must not predict (the
+    sequence's starting order); its constructor then takes `secret=` (see widget_for)."""
 
     disabled = t.Bool(False, help="True until the learner is known, or when closed.").tag(sync=True)
     status = t.Unicode(help="Announced to screen readers (aria-live).").tag(sync=True)
