@@ -43,9 +43,9 @@ def test_first_visit_waits_for_a_name(env: str, monkeypatch: pytest.MonkeyPatch)
     assert question.status == WAITING
     question.set_state({"value": [0]})
     assert question.submit() is None, "nothing is graded or stored before the learner starts"
-    page.identity._handle_message(page.identity, {"event": "start", "name": "  "}, [])
+    page.identity._on_message(page.identity, {"event": "start", "name": "  "}, [])
     assert page.identity.message == "Please enter a name to start."
-    page.identity._handle_message(page.identity, {"event": "start", "name": "Ana"}, [])
+    page.identity._on_message(page.identity, {"event": "start", "name": "Ana"}, [])
     assert page.identity.token and page.identity.display_name == "Ana"
     assert not question.disabled and not box.disabled
 
@@ -170,7 +170,7 @@ def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) ->
         {"chosen": [1]},
         {"chosen": [1]},
     ], "tampered values never reach the store; the kept selection is what is graded"
-    page.identity._handle_message(page.identity, {"event": "start", "name": "Mallory"}, [])
+    page.identity._on_message(page.identity, {"event": "start", "name": "Mallory"}, [])
     assert page.learner.display_name == "Ana", "a second start cannot switch learners"
     token = page.identity.token
     page.identity.set_state({"token": "A" * 32, "display_name": "Mallory", "hub": True})

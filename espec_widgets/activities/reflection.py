@@ -31,11 +31,19 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
+def over_the_limit(max_words: int) -> str:
+    return (
+        f"Not saved: that is over the limit of {max_words} words. Your earlier text is kept; "
+        "please shorten it."
+    )
+
+
 class ReflectionBox(ActivityWidget):
     """A reflection box; text over the limits is refused and the previous text is kept."""
 
     uses_draft = True
     _browser_inputs = frozenset({"value"})
+    _events = frozenset({"save"})
     _esm = _HERE / "reflection.js"
     _css = _HERE / "controls.css"
 
@@ -68,16 +76,13 @@ class ReflectionBox(ActivityWidget):
     def _valid_value(self, proposal: dict[str, Any]) -> str:
         value = proposal["value"]
         if self.disabled:
-            self.status = "This reflection is closed; your text was not changed."
-            self._refused = True
+            self._refuse(
+                "value", "closed", tell="This reflection is closed; your text was not changed."
+            )
             return self._accepted
         value = value.replace("\x00", "")
         if len(value) > MAX_CHARS or count_words(value) > self.max_words:
-            self.status = (
-                f"Not saved: that is over the limit of {self.max_words} words. Your earlier "
-                "text is kept; please shorten it."
-            )
-            self._refused = True
+            self._refuse("value", "over the limits", tell=over_the_limit(self.max_words))
             return self._accepted
         self._accepted = value
         return value

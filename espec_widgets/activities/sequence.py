@@ -130,14 +130,10 @@ class SequenceExercise(ActivityWidget):
     def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
         value = proposal["value"]
         if not is_permutation(value, len(self.items)):
-            return self._refuse(UNRECOGNISED)
+            self._refuse("value", "not a permutation of the rows", tell=UNRECOGNISED)
+            return list(self._accepted)
         self._accepted = tuple(value)
         return list(value)
-
-    def _refuse(self, why: str) -> list[int]:
-        self.status = why
-        self._refused = True
-        return list(self._accepted)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Browser updates: an arrangement is checked before traitlets sees it.
@@ -147,11 +143,11 @@ class SequenceExercise(ActivityWidget):
         """
         if "value" in sync_data:
             value = sync_data["value"]
-            why = CLOSED if self.disabled else None
+            why = ("closed", CLOSED) if self.disabled else None
             if why is None and not is_permutation(value, len(self.items)):
-                why = UNRECOGNISED
+                why = ("not a permutation of the rows", UNRECOGNISED)
             if why is not None:
-                self._refuse(why)
+                self._refuse("value", why[0], tell=why[1])
                 sync_data = {k: v for k, v in sync_data.items() if k != "value"}
                 self.send_state(["value"])  # put the page's rows back where the kernel has them
         super().set_state(sync_data)
@@ -159,7 +155,7 @@ class SequenceExercise(ActivityWidget):
     def submit(self) -> SequenceAttempt | None:
         """Grade the current arrangement, reveal its feedback and keep the attempt."""
         if self.disabled:
-            self.status = "This exercise is closed."
+            self._refuse("submit", "closed", tell="This exercise is closed.")
             return None
         attempt = self._grade(tuple(self._display[p] for p in self.value))
         self.attempts.append(attempt)
