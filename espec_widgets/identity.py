@@ -12,6 +12,7 @@ import traitlets as t
 
 from .activities._kernel_owned import KernelOwnedWidget
 from .request import query_parameter, wait_for_request
+from .storable_text import UnstorableText, why_unstorable
 from .store import InvalidToken, Learner, Store
 
 _HERE = Path(__file__).parent
@@ -95,7 +96,15 @@ class LearnerBar(KernelOwnedWidget):
                 "start", "name too long", tell="Please use a shorter name (up to 80 characters)."
             )
             return
-        self._set(self._store.add_learner(name))
+        if (problem := why_unstorable(name, name=True)) is not None:
+            self._refuse("start", "a name that cannot be stored", tell=problem)
+            return
+        try:
+            learner = self._store.add_learner(name)
+        except UnstorableText as exc:  # the store's own check, should the two ever differ
+            self._refuse("start", "a name that cannot be stored", tell=str(exc))
+            return
+        self._set(learner)
 
     def resolve(self) -> None:
         """Identify the learner from JupyterHub or the page's resume link (after the request)."""
@@ -106,7 +115,15 @@ class LearnerBar(KernelOwnedWidget):
             self.message = "We could not read this page's address. Please reload the page."
             return
         if hub_user := os.environ.get("JUPYTERHUB_USER"):
-            self._set(self._store.update_or_create_hub_learner(hub_user, hub_user), hub=True)
+            try:
+                learner = self._store.update_or_create_hub_learner(hub_user, hub_user)
+            except UnstorableText:
+                log.error("the JupyterHub user name has characters the store cannot keep")
+                self.message = (
+                    "Your JupyterHub user name cannot be used here; please tell your course team."
+                )
+                return
+            self._set(learner, hub=True)
             return
         token = query_parameter(TOKEN_PARAMETER)
         if token is None:

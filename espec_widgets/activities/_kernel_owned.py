@@ -9,11 +9,24 @@ from typing import Any, ClassVar
 import anywidget
 import traitlets as t
 
+from ..storable_text import why_unstorable
+
 log = logging.getLogger(__name__)
 
 UNRECOGNISED = "That value was not recognised; nothing was changed."
 MALFORMED = "That action could not be completed; nothing was changed."
 FAILED = "That action could not be completed. Please try again; your saved work is kept."
+
+
+def _unstorable(value: Any) -> str | None:
+    """Why a browser value holds text that cannot be kept (or sent back), or None."""
+    if isinstance(value, str):
+        return why_unstorable(value)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((p for v in value if (p := _unstorable(v)) is not None), None)
+    return None
 
 
 class KernelOwnedWidget(anywidget.AnyWidget):
@@ -93,6 +106,12 @@ class KernelOwnedWidget(anywidget.AnyWidget):
             return
         accepted = {k: v for k, v in sync_data.items() if k in self._browser_inputs}
         owned = set(sync_data) - set(accepted)
+        # Text that cannot be stored is refused before ipywidgets echoes it back to the page,
+        # which would fail on a lone surrogate. The page keeps what was typed, to be fixed.
+        for name in sorted(accepted):
+            if (problem := _unstorable(accepted[name])) is not None:
+                self._refuse(name, "text that cannot be stored", tell=problem)
+                del accepted[name]
         resend = []
         try:
             if accepted:

@@ -12,6 +12,7 @@ import traitlets as t
 
 from ..case.runtime import ReflectionSpec
 from ..privacy import REMINDER, warning_for
+from ..storable_text import UnstorableText
 from ._activity import ActivityWidget
 
 _HERE = Path(__file__).parent
@@ -80,7 +81,7 @@ class ReflectionBox(ActivityWidget):
                 "value", "closed", tell="This reflection is closed; your text was not changed."
             )
             return self._accepted
-        value = value.replace("\x00", "")
+        value = value.replace("\x00", "")  # from the kernel: the page's NUL never gets here
         if len(value) > MAX_CHARS or count_words(value) > self.max_words:
             self._refuse("value", "over the limits", tell=over_the_limit(self.max_words))
             return self._accepted
@@ -136,6 +137,9 @@ class ReflectionBox(ActivityWidget):
             return True
         try:
             revision = self._saver(self.value)
+        except UnstorableText as exc:  # the store's check: say what to fix, not "try again"
+            self._refuse("save", "the store refused the text", tell=str(exc))
+            return False
         except Exception:
             log.exception("could not save a reflection draft")
             self.status = NOT_SAVED

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jupyter_client.session import json_packer
 
 from espec_widgets.activities import widget_for
 from espec_widgets.activities._kernel_owned import FAILED, MALFORMED, KernelOwnedWidget
@@ -210,6 +211,33 @@ def test_every_family_refuses_a_value_through_the_one_path(
     assert refusals and all(r.levelno == logging.WARNING for r in refusals)
     assert refusals[0].getMessage().startswith(f"{type(widget).__name__}: refused value: ")
     assert MARKER not in caplog.text
+
+
+@pytest.mark.parametrize("family", REFUSED_VALUES)
+def test_a_lone_surrogate_is_refused_before_anything_is_echoed(
+    gallery: RuntimeCase, tmp_path: Path, family: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ipywidgets echoes an accepted update to the page, and a lone surrogate cannot be sent:
+    it is refused first, by the family's own shape check or by the text check."""
+    widget: Any = _families(gallery, tmp_path)[family]
+    sent: list[bytes] = []
+    widget.comm.send = lambda data=None, **kw: sent.append(json_packer(data))
+    before = widget.value
+    half_emoji = "\ud83d"
+    text = family in {"reflection", "rewrite"}
+    value: Any = f"Before the paste {half_emoji}" if text else [half_emoji]
+    if family == "self_assessment":
+        value = {"now": [half_emoji]}
+    widget._handle_msg(_update({"value": value}))
+    assert capsys.readouterr() == ("", "")
+    assert widget.value == before
+    assert widget.status
+    if text:
+        assert widget.status == (
+            "Your text has a character that cannot be saved (often a broken emoji from a "
+            "paste). Please retype the last thing you pasted."
+        )
+    assert all(half_emoji.encode("utf-8", "surrogatepass") not in m for m in sent)
 
 
 def test_a_refusal_said_twice_is_announced_twice(gallery: RuntimeCase, tmp_path: Path) -> None:
