@@ -134,7 +134,7 @@ def _sqlite_engine(url: str) -> sa.Engine:
             _private_sqlite_file(Path(path))
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -407,6 +407,9 @@ class Store:
 def open_store(url: str | None = None) -> Store:
     """Connect (creating and migrating the database if needed). Nothing happens on import."""
     url = url or default_url()
-    engine = _sqlite_engine(url) if url.startswith("sqlite") else sa.create_engine(url)
+    if url.startswith("sqlite"):
+        engine = _sqlite_engine(url)
+    else:  # hide_parameters: a database error, logged, never quotes a learner's text
+        engine = sa.create_engine(url, hide_parameters=True)
     migrate(engine)
     return Store(engine)

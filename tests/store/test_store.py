@@ -336,3 +336,15 @@ def test_the_default_folder_is_tightened(tmp_path: Path, monkeypatch: pytest.Mon
     assert _mode(folder) == 0o700
     assert _mode(folder / "workbook.db") == 0o600
     assert _mode(tmp_path / "data") == 0o755, "only the workbook's own folder is changed"
+
+
+def test_a_database_error_never_quotes_the_learners_text(url: str) -> None:
+    """Pages log store failures; SQLAlchemy's errors would otherwise carry the parameters."""
+    store = open_store(url)
+    ana = store.add_learner("Ana")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE drafts")
+    with pytest.raises(sa.exc.OperationalError) as failed:
+        store.update_or_create_draft(ana, "c", "r", "MARKER my private reflection")
+    assert "MARKER" not in str(failed.value)
+    assert "no such table: drafts" in str(failed.value)
