@@ -12,16 +12,20 @@ import traitlets as t
 
 from .activities._kernel_owned import KernelOwnedWidget
 from .request import query_parameter, wait_for_request
+from .storable_text import UnstorableText, why_unstorable
 from .store import InvalidToken, Learner, Store
 
 _HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
 TOKEN_PARAMETER = "learner"
+NO_NAME = "Please enter a name to start."
 
 
 class LearnerBar(KernelOwnedWidget):
     """Asks a first-time visitor for a name, then shows the resume link."""
 
+    _events = frozenset({"start", "resume"})
+    _status_trait = "message"  # the form's alert: refusals are told there
     _esm = _HERE / "identity.js"
 
     token = t.Unicode(help="The learner's resume token (shown only to that learner).").tag(
@@ -41,7 +45,6 @@ class LearnerBar(KernelOwnedWidget):
         self._store = store
         self.learner: Learner | None = None
         self._handlers: list[Callable[[Learner], None]] = []
-        self.on_msg(self._handle_message)
 
     def on_learner(self, callback: Callable[[Learner], None]) -> None:
         """Call callback(learner) once the learner is known."""
@@ -58,22 +61,24 @@ class LearnerBar(KernelOwnedWidget):
         for handler in self._handlers:
             handler(learner)
 
-    def _handle_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if not isinstance(content, dict):
-            return
-        if content.get("event") == "start":
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event == "start":
             self.start(content.get("name"))
-        elif content.get("event") == "resume":
+        elif event == "resume":
             self.resume_session(content.get("token"))
 
     def resume_session(self, token: Any) -> None:
         """Resume from the token this browser tab kept (sessionStorage) while moving between
         pages: the same check as a resume link, but a stale token is forgotten silently."""
-        if self.learner is not None or self.hub or not isinstance(token, str):
+        if self.learner is not None or self.hub:
+            return
+        if not isinstance(token, str):
+            self._refuse("resume", "the token is not text")
             return
         try:
             learner = self._store.find_learner(token)
         except InvalidToken:
+            self._refuse("resume", "no learner has this token: the tab forgets it")
             self.forget = True
             return
         self._set(learner)
@@ -83,12 +88,22 @@ class LearnerBar(KernelOwnedWidget):
         if self.learner is not None:
             return
         if not isinstance(name, str) or not name.strip():
-            self.message = "Please enter a name to start."
+            self._refuse("start", "no name", tell=NO_NAME)
             return
         if len(name) > 200:
-            self.message = "Please use a shorter name (up to 80 characters)."
+            self._refuse(
+                "start", "name too long", tell="Please use a shorter name (up to 80 characters)."
+            )
             return
-        self._set(self._store.add_learner(name))
+        if (problem := why_unstorable(name, name=True)) is not None:
+            self._refuse("start", "a name that cannot be stored", tell=problem)
+            return
+        try:
+            learner = self._store.add_learner(name)
+        except UnstorableText as exc:  # the store's own check, should the two ever differ
+            self._refuse("start", "a name that cannot be stored", tell=str(exc))
+            return
+        self._set(learner)
 
     def resolve(self) -> None:
         """Identify the learner from JupyterHub or the page's resume link (after the request)."""
@@ -99,7 +114,15 @@ class LearnerBar(KernelOwnedWidget):
             self.message = "We could not read this page's address. Please reload the page."
             return
         if hub_user := os.environ.get("JUPYTERHUB_USER"):
-            self._set(self._store.update_or_create_hub_learner(hub_user, hub_user), hub=True)
+            try:
+                learner = self._store.update_or_create_hub_learner(hub_user, hub_user)
+            except UnstorableText:
+                log.error("the JupyterHub user name has characters the store cannot keep")
+                self.message = (
+                    "Your JupyterHub user name cannot be used here; please tell your course team."
+                )
+                return
+            self._set(learner, hub=True)
             return
         token = query_parameter(TOKEN_PARAMETER)
         if token is None:

@@ -210,9 +210,13 @@ class NavigatorPage:
 
 
 def open_navigator() -> NavigatorPage:
+    """The landing page's kernel: the curriculum and the learner bar, shown."""
     from IPython.display import display
 
+    from .server_log import route_to_server_log
     from .store import open_store
+
+    route_to_server_log()
 
     modules, problems = load_modules(project_root())
     page = NavigatorPage(open_store(), Navigator(modules, problems=problems))

@@ -52,7 +52,8 @@ class CasePage:
         from .activities import widget_for
 
         assert self.case is not None
-        widget = widget_for(self.case.activity(activity_id))
+        secret_for = self.store.find_or_add_secret if self.store is not None else None
+        widget = widget_for(self.case.activity(activity_id), secret_for=secret_for)
         widget.on_response(lambda payload, correct: self._record(activity_id, payload, correct))
         self.widgets[activity_id] = widget
         if self.learner is None:
@@ -195,7 +196,10 @@ def open_case(case_id: str) -> CasePage:
     from IPython.display import display
 
     from .identity import LearnerBar
+    from .server_log import route_to_server_log
     from .store import open_store
+
+    route_to_server_log()
 
     try:
         data = data_dir(project_root())

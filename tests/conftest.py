@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from espec_widgets.server_log import _ServerLog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).resolve().parents[1]
@@ -22,3 +26,13 @@ def workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def minimal_text() -> str:
     return (FIXTURES / "data" / "cases" / "minimal-case.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _no_server_log_after_a_test() -> Iterator[None]:
+    """A page routes the kernel's logs to the server log for good; a test's page, for that test."""
+    yield
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _ServerLog)]:
+        root.removeHandler(handler)
+    logging.captureWarnings(False)

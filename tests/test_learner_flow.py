@@ -43,9 +43,9 @@ def test_first_visit_waits_for_a_name(env: str, monkeypatch: pytest.MonkeyPatch)
     assert question.status == WAITING
     question.set_state({"value": [0]})
     assert question.submit() is None, "nothing is graded or stored before the learner starts"
-    page.identity._handle_message(page.identity, {"event": "start", "name": "  "}, [])
+    page.identity._on_message(page.identity, {"event": "start", "name": "  "}, [])
     assert page.identity.message == "Please enter a name to start."
-    page.identity._handle_message(page.identity, {"event": "start", "name": "Ana"}, [])
+    page.identity._on_message(page.identity, {"event": "start", "name": "Ana"}, [])
     assert page.identity.token and page.identity.display_name == "Ana"
     assert not question.disabled and not box.disabled
 
@@ -87,6 +87,77 @@ def test_oversized_reflection_leaves_the_saved_draft_intact(
     assert "Not saved" in box.status
     store = open_store(env)
     assert store.find_drafts(page.learner, "minimal-case")["own-reactions"].text == "Kept text."
+
+
+def _message(widget: object, content: dict[str, object]) -> None:
+    """As the page sends it: a custom comm message, through the widget's own entry point."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}})  # type: ignore[attr-defined]
+
+
+BROKEN = (
+    "Your text has a character that cannot be saved (often a broken emoji from a paste). "
+    "Please retype the last thing you pasted."
+)
+
+
+@pytest.mark.parametrize("bad", ["Pasted \ud83d", "NUL\x00", "escape \x1b[2J"])
+def test_text_that_cannot_be_saved_is_refused_in_words_and_saved_work_kept(
+    env: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    page = _open(monkeypatch)
+    capsys.readouterr()  # outside a kernel, display() prints the widgets
+    page.identity.start("Ana")
+    box = page.widgets["own-reactions"]
+    _message(box, {"event": "save", "value": "Kept text."})
+    assert box.status == "Saved. No changes since the last save.", "saved as it arrived"
+
+    _message(box, {"event": "save", "value": f"Kept text. {bad}"})
+    assert "cannot be saved" in box.status and "retype the last thing you pasted" in box.status
+    assert "try Save again" not in box.status
+    box.set_state({"value": bad})  # the autosave's update, too
+    assert "cannot be saved" in box.status
+    assert box.value == "Kept text."
+    draft = open_store(env).find_drafts(page.learner, "minimal-case")["own-reactions"]
+    assert (draft.text, draft.revision) == ("Kept text.", 1)
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("Ana \ud83d", "Your name has a character that cannot be saved"),
+        ("Ana\x00", "Your name has an invisible control character"),
+        ("Ana\nReyes", "Please put your name on one line."),
+    ],
+)
+def test_a_name_that_cannot_be_saved_is_refused_in_words(
+    env: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    words: str,
+) -> None:
+    page = _open(monkeypatch)
+    capsys.readouterr()  # outside a kernel, display() prints the widgets
+    before = _count_learners(env)
+    _message(page.identity, {"event": "start", "name": name})
+    assert page.identity.message.startswith(words)
+    assert page.learner is None and page.identity.token == ""
+    assert page.widgets["own-reactions"].disabled
+    assert _count_learners(env) == before
+    _message(page.identity, {"event": "start", "name": "Ana Reyes"})
+    assert page.identity.display_name == "Ana Reyes" and page.identity.message == ""
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_store_refusal_is_told_not_retried(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should text pass the widget's check but not the store's, the learner is told what to fix."""
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    box = page.widgets["own-reactions"]
+    box.value = "Set by the kernel \ud83d"  # the page's updates never get this far
+    assert box.status == BROKEN
+    assert open_store(env).find_drafts(page.learner, "minimal-case") == {}
 
 
 @pytest.mark.parametrize(
@@ -170,7 +241,7 @@ def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) ->
         {"chosen": [1]},
         {"chosen": [1]},
     ], "tampered values never reach the store; the kept selection is what is graded"
-    page.identity._handle_message(page.identity, {"event": "start", "name": "Mallory"}, [])
+    page.identity._on_message(page.identity, {"event": "start", "name": "Mallory"}, [])
     assert page.learner.display_name == "Ana", "a second start cannot switch learners"
     token = page.identity.token
     page.identity.set_state({"token": "A" * 32, "display_name": "Mallory", "hub": True})

@@ -179,14 +179,14 @@ def test_a_tab_that_remembers_the_learner_resumes_them(
     token = first.identity.token
     again = _landing(monkeypatch)  # a plain link: no token in the address
     assert again.navigator.continue_to == {}
-    again.identity._handle_message(again.identity, {"event": "resume", "token": token}, [])
+    again.identity._on_message(again.identity, {"event": "resume", "token": token}, [])
     assert again.identity.display_name == "Ana" and again.navigator.continue_to["verb"] == "Start"
     other = _landing(monkeypatch)
     for bad in ("A" * 32, "<script>", 42, None):
-        other.identity._handle_message(other.identity, {"event": "resume", "token": bad}, [])
+        other.identity._on_message(other.identity, {"event": "resume", "token": bad}, [])
         assert other.identity.learner is None
     assert other.identity.forget, "a refused remembered token is forgotten by the tab"
-    again.identity._handle_message(again.identity, {"event": "resume", "token": "B" * 32}, [])
+    again.identity._on_message(again.identity, {"event": "resume", "token": "B" * 32}, [])
     assert again.identity.display_name == "Ana", "a known learner is never switched"
 
 

@@ -10,7 +10,13 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from espec_widgets.activities.sequence import SECRET_NAME, SequenceExercise
 from espec_widgets.build import build
+from espec_widgets.case.runtime import SequenceSpec, load_runtime_case
+from espec_widgets.page import CasePage
+from espec_widgets.store import open_store
+
+from .conftest import PROJECT
 
 CASE_NB = Path("notebooks/part-1/minimal-case.ipynb")
 
@@ -68,3 +74,15 @@ def test_broken_case_shows_a_message_to_learners(
         o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"
     ]
     assert errors == []
+
+
+def test_a_page_keys_the_sequence_order_with_its_store_secret(tmp_path: Path) -> None:
+    case = load_runtime_case(PROJECT / "data" / "gallery" / "component-gallery.yaml")
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    page = CasePage(case, store=store)
+    widget = page.widget("gallery-sequence")
+    assert isinstance(widget, SequenceExercise)
+    spec = case.activity("gallery-sequence")
+    assert isinstance(spec, SequenceSpec)
+    secret = store.find_or_add_secret(SECRET_NAME)
+    assert widget.items == SequenceExercise(spec, secret=secret).items

@@ -10,37 +10,56 @@ from ._activity import ActivityWidget
 from .choice import Attempt, ChoiceQuestion
 from .reflection import ReflectionBox
 
-__all__ = ["ActivityWidget", "Attempt", "ChoiceQuestion", "ReflectionBox", "widget_for"]
+__all__ = [
+    "ActivityWidget",
+    "Attempt",
+    "ChoiceQuestion",
+    "ReflectionBox",
+    "SecretSource",
+    "widget_class",
+    "widget_for",
+]
 
 
-def _lazy(module: str, name: str) -> Callable[[Any], ActivityWidget]:
-    """A family's widget class, imported when a page first shows one (pages pay for what they use)."""
-
-    def make(spec: Any) -> ActivityWidget:
-        cls: Callable[[Any], ActivityWidget] = getattr(import_module(f".{module}", __name__), name)
-        return cls(spec)
-
-    return make
-
-
-WIDGETS: dict[str, Callable[[Any], ActivityWidget]] = {
+WIDGETS: dict[str, type[ActivityWidget] | str] = {
     "multiple_choice": ChoiceQuestion,
     "reflection": ReflectionBox,
-    "classify": _lazy("classify", "ClassifyExercise"),
-    "sequence": _lazy("sequence", "SequenceExercise"),
-    "checklist": _lazy("checklist", "ChecklistExercise"),
-    "self_assessment": _lazy("self_assessment", "SelfAssessmentScale"),
-    "rewrite": _lazy("rewrite", "RewriteExercise"),
-    "screen_decide": _lazy("screen", "ScreenDecideQuestion"),
-    "find_gap": _lazy("find_gap", "FindGapExercise"),
-    "branching": _lazy("branching", "BranchingEncounter"),
+    # The other families are imported when a page first shows one (pages pay for what they use).
+    "classify": "classify.ClassifyExercise",
+    "sequence": "sequence.SequenceExercise",
+    "checklist": "checklist.ChecklistExercise",
+    "self_assessment": "self_assessment.SelfAssessmentScale",
+    "rewrite": "rewrite.RewriteExercise",
+    "screen_decide": "screen.ScreenDecideQuestion",
+    "find_gap": "find_gap.FindGapExercise",
+    "branching": "branching.BranchingEncounter",
 }
 
+SecretSource = Callable[[str], bytes]
+"""Gives the deployment's server secret by name (Store.find_or_add_secret)."""
 
-def widget_for(spec: Any) -> ActivityWidget:
-    """The widget for one activity spec (espec_widgets.case.runtime)."""
+
+def widget_class(activity_type: str) -> type[ActivityWidget]:
+    """The widget class for an activity type; KeyError if there is none."""
+    found = WIDGETS[activity_type]
+    if isinstance(found, str):
+        module, name = found.split(".")
+        cls: type[ActivityWidget] = getattr(import_module(f".{module}", __name__), name)
+        return cls
+    return found
+
+
+def widget_for(spec: Any, *, secret_for: SecretSource | None = None) -> ActivityWidget:
+    """The widget for one activity spec (espec_widgets.case.runtime).
+
+    secret_for is asked only by families that need a server secret (their `secret_name`), so a
+    page without them never reads one.
+    """
     try:
-        make = WIDGETS[spec.type]
+        cls: Any = widget_class(spec.type)  # each family's constructor takes its own spec
     except KeyError:
         raise KeyError(f"no widget for activity type '{spec.type}'") from None
-    return make(spec)
+    if cls.secret_name is None:
+        return cls(spec)
+    secret = secret_for(cls.secret_name) if secret_for is not None else None
+    return cls(spec, secret=secret)

@@ -24,14 +24,18 @@ class ActivityWidget(KernelOwnedWidget):
     """
 
     uses_draft: ClassVar[bool] = False
+    secret_name: ClassVar[str | None] = None
+    """The server secret this family keys something with that the page must not predict (the
+    sequence's starting order); its constructor then takes `secret=` (see widget_for)."""
 
     disabled = t.Bool(False, help="True until the learner is known, or when closed.").tag(sync=True)
     status = t.Unicode(help="Announced to screen readers (aria-live).").tag(sync=True)
 
+    _events: ClassVar[frozenset[str]] = frozenset({"submit"})
+
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._response_handlers: list[ResponseHandler] = []
-        self.on_msg(self._on_message)
 
     def on_response(self, callback: ResponseHandler) -> None:
         """Call callback(payload, correct) for every response the learner makes."""
@@ -41,10 +45,6 @@ class ActivityWidget(KernelOwnedWidget):
         """Report a response; False if a handler (the page's store) could not keep it."""
         results = [handler(payload, correct) for handler in self._response_handlers]
         return all(r is not False for r in results)
-
-    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and isinstance(content.get("event"), str):
-            self.handle_event(content["event"], content)
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         """An action from the page; content may carry the input it acted on.

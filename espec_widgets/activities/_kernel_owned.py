@@ -3,23 +3,42 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 from typing import Any, ClassVar
 
 import anywidget
 import traitlets as t
 
+from ..storable_text import why_unstorable
 from ._assets import STYLESHEET, served_assets
 
 log = logging.getLogger(__name__)
+
+UNRECOGNISED = "That value was not recognised; nothing was changed."
+MALFORMED = "That action could not be completed; nothing was changed."
+FAILED = "That action could not be completed. Please try again; your saved work is kept."
+
+
+def _unstorable(value: Any) -> str | None:
+    """Why a browser value holds text that cannot be kept (or sent back), or None."""
+    if isinstance(value, str):
+        return why_unstorable(value)
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, list):
+        return next((p for v in value if (p := _unstorable(v)) is not None), None)
+    return None
 
 
 class KernelOwnedWidget(anywidget.AnyWidget):
     """Browser updates to anything but `_browser_inputs` are ignored and the browser is corrected.
 
-    In Voilà the front end can send any trait value, to any widget, disabled or not. Options,
-    answer state, feedback and status are the kernel's; only the learner's input comes from the
-    page, and its own validators check that.
+    In Voilà the front end can send any trait value, to any widget, disabled or not, and any
+    message. Options, answer state, feedback and status are the kernel's; only the learner's
+    input comes from the page, and its own validators check that. Every refusal goes through
+    `_refuse`, and no message from the page can raise into it (ipywidgets would show the
+    visitor a traceback).
     """
 
     _browser_inputs: ClassVar[frozenset[str]] = frozenset()
@@ -33,13 +52,60 @@ class KernelOwnedWidget(anywidget.AnyWidget):
             cls._module = esm
         super().__init_subclass__(**kwargs)
 
+    _events: ClassVar[frozenset[str]] = frozenset()
+    """The actions the page may send as {"event": name, ...}; each goes to handle_event."""
+    _status_trait: ClassVar[str] = "status"
+    """The aria-live trait that tells the learner why something was refused (if it exists)."""
+
     def __init__(self, **kwargs: Any) -> None:
         # Set before anywidget reads them: on the workbook's server, a one-line module and no
         # stylesheet (the page has both); see _assets.py.
         for key, value in served_assets(self._module).items():
             setattr(self, key, value)
         super().__init__(**kwargs)
+        self.on_msg(self._on_message)
 
+    # -- refusals -------------------------------------------------------------------------------
+    _refused = False
+    """Set by every refusal, so that accept_from_browser can tell."""
+
+    def _refuse(
+        self, name: str, reason: str, *, tell: str | None = None, error: Exception | None = None
+    ) -> None:
+        """The one way a browser value or message is refused: logged for the server, told to
+        the learner.
+
+        The log names the class, the trait or event and the reason, never the value (it may be
+        the learner's text); an error is logged with its traceback but not its message, which
+        may quote the value. `tell` goes to the widget's status when it has one.
+        """
+        self._refused = True
+        who = type(self).__name__
+        if error is None:
+            log.warning("%s: refused %s: %s", who, name, reason)
+        else:
+            frames = "".join(traceback.format_tb(error.__traceback__)).rstrip()
+            log.error(
+                "%s: %s: %s (%s; its message is not logged, as it may quote the page's input)\n"
+                "Traceback (most recent call last):\n%s",
+                who,
+                name,
+                reason,
+                type(error).__name__,
+                frames,
+            )
+        if tell is not None:
+            self._tell(tell)
+
+    def _tell(self, text: str) -> None:
+        """Show and announce text in the status, again even if it is already there."""
+        if not self.has_trait(self._status_trait):
+            return
+        if getattr(self, self._status_trait) == text:
+            self.set_trait(self._status_trait, "")
+        self.set_trait(self._status_trait, text)
+
+    # -- state updates --------------------------------------------------------------------------
     def accept_from_browser(self, name: str, value: Any) -> bool:
         """Apply one input sent with a message; False when it was refused (kernel value kept).
 
@@ -50,21 +116,92 @@ class KernelOwnedWidget(anywidget.AnyWidget):
         self.set_state({name: value})
         return not self._refused
 
-    _refused = False
-    """Set by set_state and by subclasses' validators when a browser value is refused."""
-
     def set_state(self, sync_data: dict[str, Any]) -> None:
+        if not isinstance(sync_data, dict):
+            self._refuse("update", "not an object of trait values", tell=MALFORMED)
+            return
         accepted = {k: v for k, v in sync_data.items() if k in self._browser_inputs}
-        refused = sorted(set(sync_data) - set(accepted))
+        owned = set(sync_data) - set(accepted)
+        # Text that cannot be stored is refused before ipywidgets echoes it back to the page,
+        # which would fail on a lone surrogate. The page keeps what was typed, to be fixed.
+        for name in sorted(accepted):
+            if (problem := _unstorable(accepted[name])) is not None:
+                self._refuse(name, "text that cannot be stored", tell=problem)
+                del accepted[name]
+        resend = []
         try:
             if accepted:
                 super().set_state(accepted)
         except t.TraitError:  # a wrong type: keep the kernel's value, and say so
-            refused += sorted(accepted)
-            self._refused = True
-            if self.has_trait("status"):
-                self.set_trait("status", "That value was not recognised; nothing was changed.")
-        if refused:
-            self._refused = True
-            log.warning("%s: ignored browser update to %s", type(self).__name__, refused)
-            self.send_state(refused)  # put the page back in step with the kernel
+            self._refuse(
+                ", ".join(sorted(accepted)), "a value of the wrong type", tell=UNRECOGNISED
+            )
+            resend += sorted(accepted)
+        if owned:
+            # Only real names are logged or sent back: the page may send any key at all.
+            known = sorted(n for n in owned if n in self.keys)
+            unknown = len(owned) - len(known)
+            self._refuse(
+                ", ".join(known + ([f"{unknown} unknown name(s)"] if unknown else [])),
+                "kernel-owned: not writable from the page",
+            )
+            resend += known
+        if resend:
+            self.send_state(resend)  # put the page back in step with the kernel
+
+    # -- messages -------------------------------------------------------------------------------
+    def _handle_msg(self, msg: Any) -> None:
+        """Every message from the page: checked, then handled; nothing it raises reaches the page.
+
+        Replaces ipywidgets' handler, which shows the visitor a traceback for any error.
+        """
+        try:
+            self._dispatch(msg)
+        except Exception as error:
+            self._refuse("message", "handling it failed", tell=FAILED, error=error)
+
+    def _dispatch(self, msg: Any) -> None:
+        content = msg.get("content") if isinstance(msg, dict) else None
+        data = content.get("data") if isinstance(content, dict) else None
+        method = data.get("method") if isinstance(data, dict) else None
+        if method == "update" and isinstance(data, dict):
+            state = data.get("state", {})
+            if not isinstance(state, dict) or data.get("buffer_paths"):
+                # These widgets hold no binary state; buffers are someone else's protocol.
+                self._refuse("update", "malformed state or buffers", tell=MALFORMED)
+                return
+            self.set_state(state)
+        elif method == "request_state":
+            self.send_state()
+        elif method == "custom" and isinstance(data, dict) and "content" in data:
+            buffers = msg.get("buffers") if isinstance(msg.get("buffers"), list) else []
+            self._handle_custom_msg(data["content"], buffers)
+        else:
+            self._refuse(
+                "message", "not an update, state request or custom message", tell=MALFORMED
+            )
+
+    def _handle_custom_msg(self, content: Any, buffers: list[Any]) -> None:
+        """Run every on_msg callback; one that raises is logged here, not shown to the visitor."""
+        for callback in list(self._msg_callbacks.callbacks):
+            try:
+                callback(self, content, buffers)
+            except Exception as error:
+                event = content.get("event") if isinstance(content, dict) else None
+                name = (
+                    f"event {event!r}"
+                    if isinstance(event, str) and event in self._events
+                    else "message"
+                )
+                self._refuse(name, "handling it failed", tell=FAILED, error=error)
+                return
+
+    def _on_message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        event = content.get("event") if isinstance(content, dict) else None
+        if not isinstance(event, str) or event not in self._events:
+            self._refuse("message", "not one of this widget's events", tell=MALFORMED)
+            return
+        self.handle_event(event, content)
+
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        """An action from the page (one of `_events`); content may carry the input it acted on."""

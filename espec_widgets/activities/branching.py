@@ -83,6 +83,7 @@ class BranchingEncounter(ActivityWidget):
     """The conversation as a graph walked one chosen line at a time; ungraded, ending in words."""
 
     _browser_inputs = frozenset({"value"})
+    _events = frozenset({"choose", "replay"})
     _esm = _HERE / "branching.js"
 
     question = t.Unicode(help="The activity's title.").tag(sync=True)
@@ -135,8 +136,7 @@ class BranchingEncounter(ActivityWidget):
             self._accepted = value
             return value
         if problem := self._problem(value):
-            self.status = problem
-            self._refused = True
+            self._refuse("value", "not a choice open now", tell=problem)
             return self._accepted
         self._accepted = value
         return value
@@ -145,9 +145,7 @@ class BranchingEncounter(ActivityWidget):
         # Checked before traitlets: it does not validate a value equal to the current one.
         if "value" in sync_data and (problem := self._problem(sync_data["value"])):
             super().set_state({k: v for k, v in sync_data.items() if k != "value"})
-            self.status = problem
-            self._refused = True
-            log.warning("%s: refused a browser value", type(self).__name__)
+            self._refuse("value", "not a choice open now", tell=problem)
             self.send_state(["value"])
             return
         super().set_state(sync_data)
@@ -171,7 +169,7 @@ class BranchingEncounter(ActivityWidget):
     def choose(self) -> bool:
         """Say the selected line: move on, reveal its feedback, keep the run. False if refused."""
         if self.disabled:
-            self.status = CLOSED
+            self._refuse("choose", "closed", tell=CLOSED)
             return False
         if not self._offered:
             self.status = ENDED if self.ending else STUCK
@@ -195,7 +193,7 @@ class BranchingEncounter(ActivityWidget):
     def replay(self) -> bool:
         """Start a new run at the start node and keep an empty path for it."""
         if self.disabled:
-            self.status = CLOSED
+            self._refuse("replay", "closed", tell=CLOSED)
             return False
         if not self._run.path:
             self.status = ALREADY_AT_START

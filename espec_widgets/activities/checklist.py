@@ -37,6 +37,7 @@ class ChecklistExercise(ActivityWidget):
     """Steps with their rationales; only `value` (the ticked indexes) comes from the page."""
 
     _browser_inputs = frozenset({"value"})
+    _events = frozenset({"save"})
     _esm = _HERE / "checklist.js"
 
     question = t.Unicode(help="The group's accessible name (its legend): the activity title.").tag(
@@ -70,22 +71,21 @@ class ChecklistExercise(ActivityWidget):
         # so that the learner is told why and a huge list costs nothing.
         if "value" in sync_data and _checked(sync_data["value"], len(self.items)) is None:
             sync_data = {k: v for k, v in sync_data.items() if k != "value"}
-            self._refuse(CLOSED if self.disabled else NOT_RECOGNISED)
+            if self.disabled:
+                self._refuse("value", "closed", tell=CLOSED)
+            else:
+                self._refuse("value", "not distinct step indexes", tell=NOT_RECOGNISED)
             self.send_state(["value"])  # put the page back in step with the kernel
         super().set_state(sync_data)
-
-    def _refuse(self, message: str) -> None:
-        self.status = message
-        self._refused = True
 
     @t.validate("value")
     def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
         checked = _checked(proposal["value"], len(self.items))
         if self.disabled and not self._restoring and checked != self._accepted:
-            self._refuse(CLOSED)
+            self._refuse("value", "closed", tell=CLOSED)
             return list(self._accepted)
         if checked is None:
-            self._refuse(NOT_RECOGNISED)
+            self._refuse("value", "not distinct step indexes", tell=NOT_RECOGNISED)
             return list(self._accepted)
         self._accepted = checked
         return list(checked)
@@ -108,7 +108,7 @@ class ChecklistExercise(ActivityWidget):
     def save(self, *, explicit: bool = False) -> bool:
         """Save the current ticks if they changed since the last save; True when all is saved."""
         if self.disabled:
-            self.status = "This checklist is closed."
+            self._refuse("save", "closed", tell="This checklist is closed.")
             return False
         checked = tuple(self.value)
         if checked == (self._saved or ()):

@@ -58,18 +58,23 @@ class ChoiceQuestion(ActivityWidget):
         value = proposal["value"]
         old = list(self._accepted)
         if self.disabled and value != old:
-            self.status = "This question is closed; your answer was not changed."
-            self._refused = True
+            self._refuse(
+                "value", "closed", tell="This question is closed; your answer was not changed."
+            )
             return old
         if not all(type(i) is int and 0 <= i < len(self.options) for i in value) or len(
             set(value)
         ) != len(value):
-            self.status = "That choice was not recognised; please choose again."
-            self._refused = True
+            self._refuse(
+                "value",
+                "not distinct option indexes",
+                tell="That choice was not recognised; please choose again.",
+            )
             return old
         if not self.multiple and len(value) > 1:
-            self.status = "Choose one answer only."
-            self._refused = True
+            self._refuse(
+                "value", "several options for a single answer", tell="Choose one answer only."
+            )
             return old
         self._accepted = tuple(sorted(value))
         return list(self._accepted)
@@ -77,7 +82,7 @@ class ChoiceQuestion(ActivityWidget):
     def submit(self) -> Attempt | None:
         """Grade the current selection, reveal its feedback and keep the attempt."""
         if self.disabled:
-            self.status = "This question is closed."
+            self._refuse("submit", "closed", tell="This question is closed.")
             return None
         if not self.value:
             self.status = "Choose an answer first."

@@ -55,13 +55,15 @@ class ClassifyExercise(ActivityWidget):
         if not self.items:  # still being constructed
             return list(value)
         if self.disabled and value != old:
-            self.status = "This activity is closed; nothing was changed."
-            self._refused = True
+            self._refuse("value", "closed", tell="This activity is closed; nothing was changed.")
             return old
         n, m = len(self.items), len(self.categories)
         if len(value) != n or not all(type(c) is int and UNPLACED <= c < m for c in value):
-            self.status = "That choice was not recognised; please choose again."
-            self._refused = True
+            self._refuse(
+                "value",
+                "not a category index per item",
+                tell="That choice was not recognised; please choose again.",
+            )
             return old
         self._accepted = tuple(value)
         return list(value)
@@ -69,7 +71,7 @@ class ClassifyExercise(ActivityWidget):
     def submit(self) -> bool | None:
         """Grade the placements; None when closed or when an item is still unplaced."""
         if self.disabled:
-            self.status = "This activity is closed."
+            self._refuse("submit", "closed", tell="This activity is closed.")
             return None
         left = sum(c == UNPLACED for c in self.value)
         if left:

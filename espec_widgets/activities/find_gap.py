@@ -173,12 +173,11 @@ class FindGapExercise(ActivityWidget):
             value = sync_data["value"]
             why = None
             if self.disabled and value != self.value:
-                why = CLOSED
-            elif self._problem(value) is not None:
-                why = UNRECOGNISED
+                why = ("closed", CLOSED)
+            elif (problem := self._problem(value)) is not None:
+                why = (problem, UNRECOGNISED)
             if why is not None:
-                self.status = why
-                self._refused = True
+                self._refuse("value", why[0], tell=why[1])
                 sync_data = {k: v for k, v in sync_data.items() if k != "value"}
                 self.send_state(["value"])  # put the page's radios back where the kernel has them
         super().set_state(sync_data)
@@ -194,7 +193,7 @@ class FindGapExercise(ActivityWidget):
     def submit(self) -> FindGapAttempt | None:
         """Grade the current answer, reveal what the rules allow and keep the attempt."""
         if self.disabled:
-            self.status = "This exercise is closed."
+            self._refuse("submit", "closed", tell="This exercise is closed.")
             return None
         where, what = self.value["where"], self.value["what"]
         if where is None or what is None:

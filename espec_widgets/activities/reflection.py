@@ -12,6 +12,7 @@ import traitlets as t
 
 from ..case.runtime import ReflectionSpec
 from ..privacy import REMINDER, warning_for
+from ..storable_text import UnstorableText
 from ._activity import ActivityWidget
 
 _HERE = Path(__file__).parent
@@ -31,11 +32,19 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
+def over_the_limit(max_words: int) -> str:
+    return (
+        f"Not saved: that is over the limit of {max_words} words. Your earlier text is kept; "
+        "please shorten it."
+    )
+
+
 class ReflectionBox(ActivityWidget):
     """A reflection box; text over the limits is refused and the previous text is kept."""
 
     uses_draft = True
     _browser_inputs = frozenset({"value"})
+    _events = frozenset({"save"})
     _esm = _HERE / "reflection.js"
 
     question = t.Unicode(help="The box's accessible name (its label).").tag(sync=True)
@@ -67,16 +76,13 @@ class ReflectionBox(ActivityWidget):
     def _valid_value(self, proposal: dict[str, Any]) -> str:
         value = proposal["value"]
         if self.disabled:
-            self.status = "This reflection is closed; your text was not changed."
-            self._refused = True
-            return self._accepted
-        value = value.replace("\x00", "")
-        if len(value) > MAX_CHARS or count_words(value) > self.max_words:
-            self.status = (
-                f"Not saved: that is over the limit of {self.max_words} words. Your earlier "
-                "text is kept; please shorten it."
+            self._refuse(
+                "value", "closed", tell="This reflection is closed; your text was not changed."
             )
-            self._refused = True
+            return self._accepted
+        value = value.replace("\x00", "")  # from the kernel: the page's NUL never gets here
+        if len(value) > MAX_CHARS or count_words(value) > self.max_words:
+            self._refuse("value", "over the limits", tell=over_the_limit(self.max_words))
             return self._accepted
         self._accepted = value
         return value
@@ -130,6 +136,9 @@ class ReflectionBox(ActivityWidget):
             return True
         try:
             revision = self._saver(self.value)
+        except UnstorableText as exc:  # the store's check: say what to fix, not "try again"
+            self._refuse("save", "the store refused the text", tell=str(exc))
+            return False
         except Exception:
             log.exception("could not save a reflection draft")
             self.status = NOT_SAVED

@@ -19,7 +19,7 @@ from typing import Any
 import traitlets as t
 
 from ..case.runtime import RewriteSpec
-from .reflection import MAX_CHARS, ReflectionBox, count_words
+from .reflection import MAX_CHARS, ReflectionBox, count_words, over_the_limit
 
 _HERE = Path(__file__).parent
 
@@ -36,6 +36,7 @@ class RewriteExercise(ReflectionBox):
     line to rewrite and the reveal, and lets a restored draft exceed a limit lowered since.
     """
 
+    _events = frozenset({"save", "reveal"})
     _esm = _HERE / "rewrite.js"
 
     weak_line = t.Unicode(help="The line to improve, as it was said.").tag(sync=True)
@@ -56,24 +57,18 @@ class RewriteExercise(ReflectionBox):
         )
         self._activity = activity
 
-    def _refuse(self, message: str) -> str:
-        self.status = message
-        self._refused = True
-        return self._accepted
-
     @t.validate("value")
     def _valid_value(self, proposal: dict[str, Any]) -> str:
         value = proposal["value"].replace("\x00", "")
         if self.disabled and not self._restoring and value != self._accepted:
-            return self._refuse(CLOSED)
+            self._refuse("value", "closed", tell=CLOSED)
+            return self._accepted
         too_many = count_words(value) > self.max_words
         # A restored draft may be over a word limit lowered since (the case was edited): it is
         # shown, and the learner is asked to shorten it.
         if len(value) > MAX_CHARS or (too_many and not self._restoring):
-            return self._refuse(
-                f"Not saved: that is over the limit of {self.max_words} words. Your earlier "
-                "text is kept; please shorten it."
-            )
+            self._refuse("value", "over the limits", tell=over_the_limit(self.max_words))
+            return self._accepted
         self._accepted = value
         return value
 
@@ -81,7 +76,7 @@ class RewriteExercise(ReflectionBox):
         if event not in {"save", "reveal"}:
             return
         if self.disabled:
-            self.status = CLOSED
+            self._refuse(event, "closed", tell=CLOSED)
             return
         if "value" in content and not self.accept_from_browser("value", content["value"]):
             return  # refused: the status says why, the saved text is untouched, nothing shown

@@ -19,7 +19,6 @@ nothing stores nothing.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,6 @@ from ..case.runtime import SelfAssessmentSpec
 from ._activity import ActivityWidget
 
 _HERE = Path(__file__).parent
-log = logging.getLogger(__name__)
 
 UNRATED = -1
 BEFORE, NOW = "before", "now"
@@ -43,6 +41,7 @@ class SelfAssessmentScale(ActivityWidget):
     """Likert-style ratings of the learner's own confidence; ungraded, for self-reflection."""
 
     _browser_inputs = frozenset({"value"})
+    _events = frozenset({"save"})
     _esm = _HERE / "self_assessment.js"
 
     question = t.Unicode(help="The activity's accessible name (its legend).").tag(sync=True)
@@ -111,16 +110,19 @@ class SelfAssessmentScale(ActivityWidget):
         value = proposal["value"]
         old = self._accepted if self._accepted is not None else self._blank()
         if self.disabled and value != old:
-            self._say("This self-assessment is closed; your ratings were not changed.")
-            self._refused = True
+            self._refuse(
+                "value",
+                "closed",
+                tell="This self-assessment is closed; your ratings were not changed.",
+            )
             return self._copy(old)
         problem = self._problem(value)
         if problem is not None:
-            log.warning("SelfAssessmentScale: refused ratings (%s)", problem)
-            self._say(
-                "Those ratings were not recognised, so nothing was changed. Please rate again."
+            self._refuse(
+                "value",
+                problem,
+                tell="Those ratings were not recognised, so nothing was changed. Please rate again.",
             )
-            self._refused = True
             return self._copy(old)
         self._accepted = self._copy(value)
         return self._copy(value)
@@ -129,12 +131,6 @@ class SelfAssessmentScale(ActivityWidget):
         """Set ratings from the kernel side (restore), even while the activity is closed."""
         self._accepted = self._copy(value)
         self.value = self._copy(value)
-
-    def _say(self, text: str) -> None:
-        """Set the status so that the page shows and announces it again even if unchanged."""
-        if self.status == text:
-            self.status = ""
-        self.status = text
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if event != "save":
@@ -146,19 +142,23 @@ class SelfAssessmentScale(ActivityWidget):
     def save(self) -> bool:
         """Keep the current ratings as one ungraded response if they changed; True if kept."""
         if self.disabled:
-            self._say("This self-assessment is closed; your ratings were not saved.")
+            self._refuse(
+                "save",
+                "closed",
+                tell="This self-assessment is closed; your ratings were not saved.",
+            )
             return False
         current = self._copy(self.value)
         if current == self._saved:
             if self._counts(current) == (0, 0):
-                self._say("Choose a rating for at least one statement first; nothing was saved.")
+                self._tell("Choose a rating for at least one statement first; nothing was saved.")
             else:
-                self._say("Saved. No changes since the last save.")
+                self._tell("Saved. No changes since the last save.")
             return False
         previous, summary = self._saved, self.summary
         self._saved = current  # before _emit: the page reads `done` while recording
         self.summary = self._summary(current)
-        self._say("Saved: " + self._progress(current))
+        self._tell("Saved: " + self._progress(current))
         if not self._emit({**self._copy(current), "points": len(self.scale)}, None):
             # Not stored: the ratings still count as unsaved, so that trying again stores them.
             self._saved, self.summary = previous, summary
@@ -183,7 +183,7 @@ class SelfAssessmentScale(ActivityWidget):
         self._saved = self._copy(ratings)
         self.summary = self._summary(ratings) if restored is not None else []
         if restored is not None:
-            self._say("Your saved ratings are restored: " + self._progress(ratings))
+            self._tell("Your saved ratings are restored: " + self._progress(ratings))
 
     def _fitting(self, payload: Any) -> dict[str, list[int]] | None:
         if not isinstance(payload, dict):

@@ -3,12 +3,19 @@
 The case lists the steps in the right order. The page is sent their texts in a shuffled display
 order and the learner's arrangement as positions in that display list, so nothing synced says
 which order is right; the mapping from display positions to true steps stays in the kernel.
+
+The shuffle is keyed by a server secret (the deployment's, from the store), so the page cannot
+replay it to recover the order; it is the same on every visit to the same deployment. Stored
+answers are true step indexes, never display positions, so a new secret changes only the
+starting order, never what a saved answer means.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import random
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,15 +31,33 @@ CLOSED = "This exercise is closed; the order was not changed."
 UNRECOGNISED = "That arrangement was not recognised, so the steps were not moved."
 
 
-def display_order(activity: SequenceSpec) -> tuple[int, ...]:
+SECRET_NAME = "sequence-shuffle"
+"""The server secret (Store.find_or_add_secret) that keys the starting order."""
+
+_process_secret: bytes | None = None
+
+
+def _secret_of_this_process() -> bytes:
+    """A random key for widgets made without the deployment's (tests, a notebook outside a page).
+
+    The order is then stable in this kernel only, and still cannot be replayed by the page.
+    """
+    global _process_secret
+    if _process_secret is None:
+        _process_secret = secrets.token_bytes(32)
+    return _process_secret
+
+
+def display_order(activity: SequenceSpec, *, secret: bytes) -> tuple[int, ...]:
     """The true step indexes in the order the page first shows them: never the right order.
 
-    Seeded from the activity (its id and steps), so every kernel shows the same starting order
-    on every visit, whatever PYTHONHASHSEED is.
+    Seeded with HMAC-SHA256 under the server secret of the activity (its id and steps): the same
+    starting order in every kernel of a deployment, whatever PYTHONHASHSEED is, and one the
+    page cannot work out from what it is sent.
     """
     n = len(activity.steps)
-    seed = "\x1f".join([activity.id, *(s.text for s in activity.steps)]).encode("utf-8")
-    rng = random.Random(hashlib.sha256(seed).digest())
+    message = "\x1f".join([activity.id, *(s.text for s in activity.steps)]).encode("utf-8")
+    rng = random.Random(hmac.digest(secret, message, hashlib.sha256))
     order = list(range(n))
     while n > 1 and order == sorted(order):
         rng.shuffle(order)
@@ -65,6 +90,7 @@ class SequenceExercise(ActivityWidget):
     """Steps to reorder with Move up / Move down; the right order stays in the kernel."""
 
     _browser_inputs = frozenset({"value"})
+    secret_name = SECRET_NAME
     _esm = _HERE / "sequence.js"
 
     question = t.Unicode(help="The group's accessible name (its legend).").tag(sync=True)
@@ -77,9 +103,14 @@ class SequenceExercise(ActivityWidget):
         t.Dict(), help="Feedback per entry of `items`, filled only after an answer."
     ).tag(sync=True)
 
-    def __init__(self, activity: SequenceSpec, **kwargs: Any) -> None:
+    def __init__(
+        self, activity: SequenceSpec, *, secret: bytes | None = None, **kwargs: Any
+    ) -> None:
+        """secret: the deployment's SECRET_NAME; without one, a key of this process only."""
         n = len(activity.steps)
-        self._display = display_order(activity)
+        self._display = display_order(
+            activity, secret=secret if secret is not None else _secret_of_this_process()
+        )
         super().__init__(
             question=activity.title,
             prompt=activity.prompt.strip(),
@@ -98,14 +129,10 @@ class SequenceExercise(ActivityWidget):
     def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
         value = proposal["value"]
         if not is_permutation(value, len(self.items)):
-            return self._refuse(UNRECOGNISED)
+            self._refuse("value", "not a permutation of the rows", tell=UNRECOGNISED)
+            return list(self._accepted)
         self._accepted = tuple(value)
         return list(value)
-
-    def _refuse(self, why: str) -> list[int]:
-        self.status = why
-        self._refused = True
-        return list(self._accepted)
 
     def set_state(self, sync_data: dict[str, Any]) -> None:
         """Browser updates: an arrangement is checked before traitlets sees it.
@@ -115,11 +142,11 @@ class SequenceExercise(ActivityWidget):
         """
         if "value" in sync_data:
             value = sync_data["value"]
-            why = CLOSED if self.disabled else None
+            why = ("closed", CLOSED) if self.disabled else None
             if why is None and not is_permutation(value, len(self.items)):
-                why = UNRECOGNISED
+                why = ("not a permutation of the rows", UNRECOGNISED)
             if why is not None:
-                self._refuse(why)
+                self._refuse("value", why[0], tell=why[1])
                 sync_data = {k: v for k, v in sync_data.items() if k != "value"}
                 self.send_state(["value"])  # put the page's rows back where the kernel has them
         super().set_state(sync_data)
@@ -127,7 +154,7 @@ class SequenceExercise(ActivityWidget):
     def submit(self) -> SequenceAttempt | None:
         """Grade the current arrangement, reveal its feedback and keep the attempt."""
         if self.disabled:
-            self.status = "This exercise is closed."
+            self._refuse("submit", "closed", tell="This exercise is closed.")
             return None
         attempt = self._grade(tuple(self._display[p] for p in self.value))
         self.attempts.append(attempt)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
 import secrets
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
+from ..storable_text import UnstorableText, why_unstorable
 from . import tables
 from .migrations import LATEST, StoreVersionError, migrate
 
@@ -24,6 +27,7 @@ __all__ = [
     "Response",
     "Store",
     "StoreVersionError",
+    "UnstorableText",
     "default_url",
     "open_store",
 ]
@@ -31,16 +35,25 @@ __all__ = [
 URL_ENV = "ESPEC_DB_URL"
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_NAME = 80
+SECRET_BYTES = 32
+PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
+"""Learners' names and work are readable by the account that serves the workbook, no other."""
+
+log = logging.getLogger(__name__)
+
+
+def default_folder() -> Path:
+    """The per-user data folder that holds the default SQLite file."""
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("espec-workbook", appauthor=False))
 
 
 def default_url() -> str:
     """$ESPEC_DB_URL, else a SQLite file in the per-user data folder (never the served folder)."""
     if url := os.environ.get(URL_ENV):
         return url
-    from platformdirs import user_data_dir
-
-    folder = Path(user_data_dir("espec-workbook", appauthor=False))
-    return f"sqlite:///{folder / 'workbook.db'}"
+    return f"sqlite:///{default_folder() / 'workbook.db'}"
 
 
 class InvalidToken(ValueError):
@@ -83,11 +96,45 @@ class CaseProgress:
     updated_at: dt.datetime
 
 
+def _tighten(path: Path, mode: int) -> None:
+    """Take away the group's and others' access to path if it has any (and we may)."""
+    try:
+        if path.stat().st_mode & 0o077:
+            path.chmod(mode)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:  # not ours to change: say so, and carry on
+        log.warning("the store's %s is open to other users; could not tighten it: %s", path, exc)
+
+
+def _private_sqlite_file(path: Path) -> None:
+    """Create the store's folder 0700 and its file 0600, and tighten ours if they are looser.
+
+    SQLite gives its -wal and -shm files the database file's mode, so creating the file before
+    SQLite opens it covers them too. A folder someone named that we did not create (/tmp, say)
+    is never changed; the per-user default folder is the workbook's own.
+    """
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)  # parents: default modes
+        folder.chmod(PRIVATE_FOLDER)  # exactly, whatever the umask
+    elif folder.stat().st_mode & 0o077 and folder.resolve() == default_folder().resolve():
+        _tighten(folder, PRIVATE_FOLDER)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:  # an existing store, or another kernel created it just now
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            _tighten(file, PRIVATE_FILE)
+
+
 def _sqlite_engine(url: str) -> sa.Engine:
     path = sa.make_url(url).database
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30})
+    if path and path != ":memory:" and not path.startswith("file:"):
+        if os.name == "posix":
+            _private_sqlite_file(Path(path))
+        else:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -108,11 +155,42 @@ def _sqlite_engine(url: str) -> sa.Engine:
     return engine
 
 
+def _check_storable(*values: Any) -> None:
+    """Refuse text the database cannot keep, anywhere in values (strings, lists, dict keys)."""
+    for value in values:
+        if isinstance(value, str):
+            if (problem := why_unstorable(value)) is not None:
+                raise UnstorableText(problem)
+        elif isinstance(value, dict):
+            _check_storable(*value.keys(), *value.values())
+        elif isinstance(value, list | tuple):
+            _check_storable(*value)
+
+
+def _insert_if_missing(conn: sa.Connection, table: sa.Table, **values: Any) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING, for the primary key: the first writer wins."""
+    dialect = conn.dialect.name
+    if dialect in {"sqlite", "postgresql"}:
+        insert = import_module(f"sqlalchemy.dialects.{dialect}").insert
+        conn.execute(insert(table).values(**values).on_conflict_do_nothing())
+        return
+    try:  # other databases: the same in a savepoint
+        with conn.begin_nested():
+            conn.execute(table.insert().values(**values))
+    except sa.exc.IntegrityError:
+        pass
+
+
 class Store:
-    """A facade with consistent verbs: add_, find_, update_or_create_."""
+    """A facade with consistent verbs: add_, find_, update_or_create_.
+
+    The add and update methods refuse text the database cannot keep (a lone surrogate, NUL and
+    other control characters) with UnstorableText, whose message is for the learner.
+    """
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._secrets: dict[str, bytes] = {}
 
     @staticmethod
     def _now() -> dt.datetime:
@@ -120,6 +198,7 @@ class Store:
 
     # learners
     def add_learner(self, display_name: str, *, hub_user: str | None = None) -> Learner:
+        _check_storable(display_name, hub_user)
         name = " ".join(display_name.split())[:MAX_NAME]
         if not name:
             raise ValueError("a display name is needed")
@@ -146,6 +225,7 @@ class Store:
         return Learner(row.id, row.token, row.display_name, row.hub_user)
 
     def update_or_create_hub_learner(self, hub_user: str, display_name: str) -> Learner:
+        _check_storable(hub_user, display_name)
         for _ in range(2):  # a concurrent first visit may create the row between our steps
             with self.engine.begin() as conn:
                 row = conn.execute(
@@ -169,6 +249,7 @@ class Store:
         *,
         correct: bool | None,
     ) -> None:
+        _check_storable(case_id, activity_id, payload)
         with self.engine.begin() as conn:
             conn.execute(
                 tables.responses.insert().values(
@@ -198,6 +279,7 @@ class Store:
         self, learner: Learner, case_id: str, activity_id: str, text: str
     ) -> int:
         """Save a reflection draft; returns its new revision number."""
+        _check_storable(case_id, activity_id, text)
         for attempt in range(2):
             try:
                 return self._write_draft(learner, case_id, activity_id, text)
@@ -252,6 +334,7 @@ class Store:
         self, learner: Learner, case_id: str, done: list[str], total: int
     ) -> None:
         """Record which activities of a case are done (and that the learner opened it)."""
+        _check_storable(case_id, done)
         p = tables.progress
         key = (p.c.learner_id == learner.id) & (p.c.case_id == case_id)
         values = {"done": list(done), "total": total, "updated_at": self._now()}
@@ -295,10 +378,38 @@ class Store:
         with self.engine.begin() as conn:
             return {row[0] for row in conn.execute(query)}
 
+    # server secrets: one random value per name and deployment, never shown to a browser
+    def find_or_add_secret(self, name: str) -> bytes:
+        """The deployment's secret `name`, made on first use; read once per Store (per kernel).
+
+        Kernels that start at once may all find it missing: each inserts its own candidate, the
+        first insert wins and every kernel reads the winner.
+        """
+        if (cached := self._secrets.get(name)) is not None:
+            return cached
+        s = tables.server_secrets
+        query = sa.select(s.c.value).where(s.c.name == name)
+        with self.engine.begin() as conn:
+            value = conn.execute(query).scalar()
+            if value is None:
+                _insert_if_missing(
+                    conn,
+                    s,
+                    name=name,
+                    value=secrets.token_hex(SECRET_BYTES),
+                    created_at=self._now(),
+                )
+                value = conn.execute(query).scalar_one()
+        self._secrets[name] = secret = bytes.fromhex(value)
+        return secret
+
 
 def open_store(url: str | None = None) -> Store:
     """Connect (creating and migrating the database if needed). Nothing happens on import."""
     url = url or default_url()
-    engine = _sqlite_engine(url) if url.startswith("sqlite") else sa.create_engine(url)
+    if url.startswith("sqlite"):
+        engine = _sqlite_engine(url)
+    else:  # hide_parameters: a database error, logged, never quotes a learner's text
+        engine = sa.create_engine(url, hide_parameters=True)
     migrate(engine)
     return Store(engine)

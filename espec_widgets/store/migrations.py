@@ -21,11 +21,16 @@ def _v2_progress(conn: sa.Connection) -> None:
     tables.progress.create(conn, checkfirst=True)
 
 
+def _v3_server_secrets(conn: sa.Connection) -> None:
+    tables.server_secrets.create(conn, checkfirst=True)
+
+
 MIGRATION_LOCK = 0x45535045  # 'ESPE': the advisory lock key that serialises migrators on PostgreSQL
 
 MIGRATIONS: list[tuple[int, str, Step]] = [
     (1, "learners, responses, drafts", _v1_initial),
     (2, "progress per case, for the navigator", _v2_progress),
+    (3, "server secrets (the key of the sequence exercises' starting order)", _v3_server_secrets),
 ]
 LATEST = MIGRATIONS[-1][0]
 

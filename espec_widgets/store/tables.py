@@ -1,4 +1,5 @@
-"""The store's tables (SQLAlchemy Core): learners, an append-only response history, drafts."""
+"""The store's tables (SQLAlchemy Core): learners, an append-only response history, drafts,
+progress and server secrets."""
 
 from __future__ import annotations
 
@@ -56,4 +57,12 @@ progress = sa.Table(
     sa.Column("done", sa.JSON, nullable=False),  # ids of the activities done, in page order
     sa.Column("total", sa.Integer, nullable=False),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+server_secrets = sa.Table(
+    "server_secrets",
+    metadata,
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("value", sa.String(128), nullable=False),  # hex; made by Store.find_or_add_secret
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
 )

@@ -47,9 +47,11 @@ def test_too_many_words_refused(box: ReflectionBox) -> None:
     assert f"limit of {box.max_words} words" in box.status
 
 
-def test_nul_bytes_are_dropped_and_words_is_read_only(box: ReflectionBox) -> None:
+def test_nul_is_refused_in_words_and_words_is_read_only(box: ReflectionBox) -> None:
+    box.set_state({"value": "kept"})
     box.set_state({"value": "a\x00b"})
-    assert box.value == "ab"
+    assert box.value == "kept"
+    assert "invisible control character" in box.status
     with pytest.raises(Exception, match="read-only"):
         box.words = 99
 

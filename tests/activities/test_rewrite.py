@@ -293,9 +293,11 @@ def test_too_many_words_refused_even_by_reveal(widget: RewriteExercise, drafts: 
     assert not widget.revealed, "a refused text is not compared"
 
 
-def test_nul_bytes_are_dropped_and_words_is_read_only(widget: RewriteExercise) -> None:
+def test_nul_is_refused_in_words_and_words_is_read_only(widget: RewriteExercise) -> None:
+    widget.set_state({"value": "kept"})
     widget.set_state({"value": "a\x00b"})
-    assert widget.value == "ab"
+    assert widget.value == "kept"
+    assert "invisible control character" in widget.status
     with pytest.raises(Exception, match="read-only"):
         widget.words = 99
 

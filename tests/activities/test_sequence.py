@@ -14,6 +14,7 @@ import pytest
 from espec_widgets.activities import widget_for
 from espec_widgets.activities.sequence import SequenceAttempt, SequenceExercise
 from espec_widgets.case.runtime import SequenceSpec, StepSpec
+from espec_widgets.store import open_store
 
 SPIKES = SequenceSpec(
     id="spikes-order",
@@ -29,6 +30,7 @@ SPIKES = SequenceSpec(
     ),
 )
 N = len(SPIKES.steps)
+SECRET = b"a deployment's shuffle secret, 32 bytes or any length"
 
 
 def _spec(activity_id: str, n: int) -> SequenceSpec:
@@ -84,10 +86,11 @@ def test_initial_order_is_never_the_right_one(n: int) -> None:
 
 
 def test_initial_order_does_not_depend_on_the_process() -> None:
+    """The same server secret gives the same order in any kernel, whatever PYTHONHASHSEED is."""
     code = (
-        "import json; from tests.activities.test_sequence import SPIKES;"
+        "import json; from tests.activities.test_sequence import SPIKES, SECRET;"
         "from espec_widgets.activities.sequence import SequenceExercise;"
-        "print(json.dumps(SequenceExercise(SPIKES).items))"
+        "print(json.dumps(SequenceExercise(SPIKES, secret=SECRET).items))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run(
@@ -98,7 +101,49 @@ def test_initial_order_does_not_depend_on_the_process() -> None:
         text=True,
         check=True,
     )
-    assert json.loads(out.stdout) == SequenceExercise(SPIKES).items
+    assert json.loads(out.stdout) == SequenceExercise(SPIKES, secret=SECRET).items
+
+
+def test_the_page_cannot_work_out_the_order_from_what_it_is_sent() -> None:
+    """The order is keyed by a server secret: the activity alone (all the page could replay
+    the shuffle from) does not fix it, and no secret gives the right order."""
+    right = [s.text for s in SPIKES.steps]
+    orders = [tuple(SequenceExercise(SPIKES, secret=bytes([k]) * 32).items) for k in range(40)]
+    assert len(set(orders)) > 30, "the order follows the secret, not the activity"
+    assert tuple(right) not in orders
+    keyless = {tuple(SequenceExercise(SPIKES).items) for _ in range(3)}
+    assert len(keyless) == 1, "without a secret: stable within this kernel"
+
+
+LONG = _spec("long-order", 12)
+"""Twelve steps: two random secrets give the same order about once in 479 million."""
+
+
+def test_each_deployment_has_its_own_order_and_keeps_it(tmp_path: Path) -> None:
+    one, other = (f"sqlite:///{tmp_path / name}" for name in ("one.db", "other.db"))
+    first = widget_for(LONG, secret_for=open_store(one).find_or_add_secret)
+    again = widget_for(LONG, secret_for=open_store(one).find_or_add_secret)  # another kernel
+    elsewhere = widget_for(LONG, secret_for=open_store(other).find_or_add_secret)
+    assert first.items == again.items, "the same deployment: the same order on every visit"
+    assert first.items != elsewhere.items, "another deployment's secret: another order"
+    assert not any(w.items == [s.text for s in LONG.steps] for w in (first, elsewhere))
+
+
+def test_a_new_secret_changes_the_order_but_never_a_saved_answer() -> None:
+    before = SequenceExercise(SPIKES, secret=SECRET)
+    stored: list[dict[str, Any]] = []
+    before.on_response(lambda payload, correct: stored.append(payload))
+    _submit(before, _arrangement(before, [1, 0, 2, 3, 4, 5]))
+    assert stored == [{"order": [1, 0, 2, 3, 4, 5]}], "true step indexes, not display rows"
+
+    after = SequenceExercise(SPIKES, secret=b"another deployment secret")
+    assert after.items != before.items
+    after.restore_state(stored)
+    assert after.attempts == before.attempts
+    assert after.value == _arrangement(after, [1, 0, 2, 3, 4, 5])
+    assert after.feedback == [
+        dict(zip(before.items, before.feedback, strict=True))[text] for text in after.items
+    ]
 
 
 def test_the_key_is_not_in_the_synced_state(widget: SequenceExercise) -> None:

@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing as mp
+import os
 import sqlite3
+import stat
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from espec_widgets.store import InvalidToken, Store, StoreVersionError, open_store
+from espec_widgets.store import (
+    InvalidToken,
+    Store,
+    StoreVersionError,
+    UnstorableText,
+    _insert_if_missing,
+    open_store,
+    tables,
+)
 from espec_widgets.store.migrations import LATEST
 
 
@@ -91,9 +104,38 @@ def test_drafts_keep_the_latest_text_with_a_revision(url: str) -> None:
     drafts = store.find_drafts(ana, "c")
     assert drafts["r1"].text == "second" and drafts["r1"].revision == 2
     assert store.find_drafts(ben, "c")["r1"].text == "ben's"
-    hostile = "'); DROP TABLE drafts; --\x01<script>alert(1)</script>" + "é" * 1000
+    hostile = "'); DROP TABLE drafts; --\t<script>alert(1)</script>\r\n" + "é😀" * 1000
     store.update_or_create_draft(ana, "c", "r2", hostile)
     assert store.find_drafts(ana, "c")["r2"].text == hostile
+
+
+@pytest.mark.parametrize(
+    "bad", ["half an emoji \ud83d", "\udfff", "NUL\x00", "bell\x07", "escape\x1b[31m", "\x0c"]
+)
+def test_text_the_database_cannot_keep_is_refused_and_nothing_changes(url: str, bad: str) -> None:
+    store = open_store(url)
+    ana = store.add_learner("Ana")
+    store.update_or_create_draft(ana, "c", "r", "Kept.")
+    store.add_response(ana, "c", "q", {"chosen": [0]}, correct=True)
+    with pytest.raises(UnstorableText, match="cannot be saved") as refused:
+        store.update_or_create_draft(ana, "c", "r", bad)
+    assert bad not in str(refused.value), "the message never quotes the text"
+    with pytest.raises(UnstorableText):
+        store.add_learner(bad)
+    with pytest.raises(UnstorableText):
+        store.update_or_create_hub_learner(bad, bad)
+    with pytest.raises(UnstorableText):
+        store.add_response(ana, "c", "q", {"text": [bad]}, correct=None)
+    with pytest.raises(UnstorableText):
+        store.add_response(ana, "c", "q", {bad: 1}, correct=None)
+    with pytest.raises(UnstorableText):
+        store.update_or_create_progress(ana, "c", [bad], 1)
+    assert store.find_drafts(ana, "c")["r"].text == "Kept."
+    assert store.find_drafts(ana, "c")["r"].revision == 1
+    assert [r.payload for r in store.find_responses(ana, "c")] == [{"chosen": [0]}]
+    assert store.find_progress(ana) == {}
+    with store.engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM learners").scalar() == 1
 
 
 WRITERS = 8
@@ -169,3 +211,140 @@ def test_progress_is_one_row_per_learner_and_case(url: str) -> None:
     assert store.find_progress(ben) == {}
     with store.engine.begin() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM progress").scalar() == 1
+
+
+def test_a_server_secret_is_made_once_and_read_once_per_store(url: str, tmp_path: Path) -> None:
+    store = open_store(url)
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    secret = store.find_or_add_secret("shuffle")
+    assert isinstance(secret, bytes) and len(secret) == 32
+    made = len(statements)
+    assert store.find_or_add_secret("shuffle") == secret
+    assert len(statements) == made, "cached: asked again, the store runs no query"
+    assert open_store(url).find_or_add_secret("shuffle") == secret, "the same for every kernel"
+    assert store.find_or_add_secret("other") != secret
+    elsewhere = open_store(f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    assert elsewhere.find_or_add_secret("shuffle") != secret, "random per deployment"
+
+    reader = open_store(url)
+    statements.clear()
+    sa.event.listen(
+        reader.engine, "before_cursor_execute", lambda *args: statements.append(args[2])
+    )
+    reader.find_or_add_secret("shuffle")
+    queries = [s.split()[0] for s in statements if not s.startswith("BEGIN")]
+    assert queries == ["SELECT"], "an existing secret: one query"
+
+
+def test_a_secret_added_meanwhile_wins_over_ours(url: str) -> None:
+    """The race on PostgreSQL: another kernel inserts between our read and our insert."""
+    store = open_store(url)
+    row = {"name": "shuffle", "created_at": dt.datetime.now(dt.UTC)}
+    with store.engine.begin() as conn:
+        _insert_if_missing(conn, tables.server_secrets, value="ab" * 32, **row)
+        _insert_if_missing(conn, tables.server_secrets, value="cd" * 32, **row)  # no error
+    assert store.find_or_add_secret("shuffle") == bytes.fromhex("ab" * 32)
+
+
+def _secret_reader(url: str, barrier: Any, out: Path) -> None:
+    store = Store(open_store(url).engine)
+    barrier.wait()
+    out.write_text(store.find_or_add_secret("shuffle").hex())
+
+
+def test_kernels_starting_at_once_agree_on_one_secret(url: str, tmp_path: Path) -> None:
+    open_store(url)  # migrated: the processes race on the secret alone
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(4)
+    outs = [tmp_path / f"secret-{n}" for n in range(4)]
+    procs = [ctx.Process(target=_secret_reader, args=(url, barrier, out)) for out in outs]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=120)
+    assert [p.exitcode for p in procs] == [0] * 4
+    secrets = {out.read_text() for out in outs}
+    assert len(secrets) == 1
+    assert bytes.fromhex(secrets.pop()) == open_store(url).find_or_add_secret("shuffle")
+
+
+def test_a_version_2_database_gains_server_secrets_and_keeps_everything(url: str) -> None:
+    store = open_store(url)
+    ana = store.add_learner("Ana")
+    store.update_or_create_progress(ana, "c", ["a"], 2)
+    with store.engine.begin() as conn:  # as a database from before migration 3
+        conn.exec_driver_sql("DROP TABLE server_secrets")
+        conn.exec_driver_sql("DELETE FROM schema_migrations WHERE version = 3")
+    again = open_store(url)
+    assert again.find_progress(ana)["c"].done == ("a",)
+    assert len(again.find_or_add_secret("shuffle")) == 32
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    """The loosest umask: every mode the store ends up with is its own doing."""
+    old = os.umask(0)
+    yield
+    os.umask(old)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+@pytest.mark.usefixtures("open_umask")
+def test_a_new_store_is_private_to_its_user(tmp_path: Path) -> None:
+    folder = tmp_path / "made" / "here"
+    store = open_store(f"sqlite:///{folder / 'workbook.db'}")
+    store.update_or_create_draft(store.add_learner("Ana"), "c", "r", "Private.")
+    assert _mode(folder) == 0o700
+    files = sorted(folder.iterdir())
+    assert [f.name for f in files] == ["workbook.db", "workbook.db-shm", "workbook.db-wal"]
+    assert {f.name: _mode(f) for f in files} == {f.name: 0o600 for f in files}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_an_open_store_file_is_tightened_but_a_named_folder_is_left_alone(
+    tmp_path: Path,
+) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # like /tmp: someone else's folder
+    path = shared / "workbook.db"
+    ana = open_store(f"sqlite:///{path}").add_learner("Ana")
+    path.chmod(0o644)
+    wal = path.with_name("workbook.db-wal")
+    wal.touch(mode=0o666)
+    wal.chmod(0o666)
+    store = open_store(f"sqlite:///{path}")
+    assert _mode(path) == 0o600 and _mode(wal) == 0o600
+    assert _mode(shared) == 0o1777
+    assert store.find_learner(ana.token) == ana
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_the_default_folder_is_tightened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESPEC_DB_URL")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = tmp_path / "data" / "espec-workbook"
+    folder.mkdir(parents=True)
+    folder.chmod(0o755)
+    (tmp_path / "data").chmod(0o755)
+    open_store()
+    assert _mode(folder) == 0o700
+    assert _mode(folder / "workbook.db") == 0o600
+    assert _mode(tmp_path / "data") == 0o755, "only the workbook's own folder is changed"
+
+
+def test_a_database_error_never_quotes_the_learners_text(url: str) -> None:
+    """Pages log store failures; SQLAlchemy's errors would otherwise carry the parameters."""
+    store = open_store(url)
+    ana = store.add_learner("Ana")
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE drafts")
+    with pytest.raises(sa.exc.OperationalError) as failed:
+        store.update_or_create_draft(ana, "c", "r", "MARKER my private reflection")
+    assert "MARKER" not in str(failed.value)
+    assert "no such table: drafts" in str(failed.value)
