@@ -213,7 +213,7 @@ def open_navigator() -> NavigatorPage:
     """The landing page's kernel: the curriculum and the learner bar, shown."""
     from IPython.display import display
 
-    from .server_log import route_to_server_log
+    from .kernel_log import route_to_server_log
     from .store import open_store
 
     route_to_server_log()

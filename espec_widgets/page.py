@@ -196,7 +196,7 @@ def open_case(case_id: str) -> CasePage:
     from IPython.display import display
 
     from .identity import LearnerBar
-    from .server_log import route_to_server_log
+    from .kernel_log import route_to_server_log
     from .store import open_store
 
     route_to_server_log()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from espec_widgets.server_log import _ServerLog
+from espec_widgets.kernel_log import _ServerLog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).resolve().parents[1]

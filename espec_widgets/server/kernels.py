@@ -39,7 +39,7 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Int, default
 from voila.request_info_handler import RequestInfoSocketHandler
 
-from .logs import kernel_label
+from ..redaction import kernel_label
 
 KERNEL_COOKIE = "espec-kernel"
 """The cookie that proves a request comes from the page a kernel was rendered into (it is

@@ -8,26 +8,10 @@ by `log_request`, which never logs a query string or a header.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from typing import Any
 
-_UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
-_QUERY = re.compile(r"(?P<path>/[^\s?#\"'<>]*)\?[^\s#\"'<>]*")
-_SECRET_PARAM = re.compile(r"\b(?P<key>learner|token|_xsrf|key|code)=[^&\s\"'<>]+", re.I)
-
-
-def kernel_label(kernel_id: str) -> str:
-    """A short, stable, non-reversible name for a kernel id: lets log lines be correlated."""
-    return "kernel#" + hashlib.sha256(kernel_id.lower().encode()).hexdigest()[:8]
-
-
-def redact(text: str) -> str:
-    """text with query strings, secret parameters and kernel or session ids removed."""
-    text = _QUERY.sub(lambda m: m["path"] + "?[query removed]", text)
-    text = _SECRET_PARAM.sub(lambda m: m["key"] + "=[removed]", text)
-    return _UUID.sub(lambda m: kernel_label(m[0]), text)
+from ..redaction import redact
 
 
 class RedactingFilter(logging.Filter):

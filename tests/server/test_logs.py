@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
 
 import pytest
 
+from espec_widgets import redaction
 from espec_widgets.server import logs
 
 TOKEN = "Zq3xY8fK2mNcP1vR7tLw9sBd4hJ6gE0a"
+
+
+@pytest.fixture
+def installed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Install the server's redaction for one test, then put logging back as it was."""
+    factory = logging.getLogRecordFactory()
+    monkeypatch.setattr(logs, "_installed", False)
+    yield
+    logging.setLogRecordFactory(factory)
+    for handler in logging.getLogger().handlers:
+        for f in [f for f in handler.filters if isinstance(f, logs.RedactingFilter)]:
+            handler.removeFilter(f)
 
 
 def test_redact_removes_query_strings_tokens_and_kernel_ids() -> None:
@@ -18,23 +32,24 @@ def test_redact_removes_query_strings_tokens_and_kernel_ids() -> None:
         f"404 GET /voila/render/part-1/x.ipynb?learner={TOKEN}&x=1 (127.0.0.1) "
         f"kernel {kid} uri='/voila/files/guides/a.pdf?learner={TOKEN}' learner={TOKEN}"
     )
-    out = logs.redact(line)
+    out = redaction.redact(line + f" token {TOKEN}.")
     assert TOKEN not in out
     assert kid not in out
     assert "/voila/render/part-1/x.ipynb?[query removed]" in out
-    assert logs.kernel_label(kid) in out
-    assert "learner=[removed]" in out
+    assert redaction.kernel_label(kid) in out
+    assert "learner=[removed]" in out and "token [token]." in out
 
 
 def test_kernel_label_is_stable_and_short() -> None:
     kid = str(uuid.uuid4())
-    assert logs.kernel_label(kid) == logs.kernel_label(kid.upper())
-    assert logs.kernel_label(kid) != logs.kernel_label(str(uuid.uuid4()))
-    assert len(logs.kernel_label(kid)) == len("kernel#") + 8
+    label = redaction.kernel_label
+    assert label(kid) == label(kid.upper())
+    assert label(kid) != label(str(uuid.uuid4()))
+    assert len(label(kid)) == len("kernel#") + 8
 
 
 def test_installed_records_are_redacted_including_tracebacks(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, installed: None
 ) -> None:
     logger = logging.getLogger("espec.test.logs")
     logs.install(logger)
@@ -47,7 +62,7 @@ def test_installed_records_are_redacted_including_tracebacks(
             logger.exception("boom %s", kid)
     text = caplog.text
     assert TOKEN not in text and kid not in text
-    assert logs.kernel_label(kid) in text
+    assert redaction.kernel_label(kid) in text
     assert "RuntimeError: failed at /voila/render/a.ipynb?[query removed]" in text
 
 

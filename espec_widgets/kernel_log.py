@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
 import sys
 
-__all__ = ["FORMAT", "redact", "route_to_server_log"]
+from .redaction import redact
+
+__all__ = ["FORMAT", "route_to_server_log"]
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
-# A resume token (32 URL-safe characters) on its own or as a link's learner= parameter.
-_TOKENS = re.compile(
-    r"(?<=learner=)[^&#\s'\"<>]+|(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])"
-)
-
-
-def redact(text: str) -> str:
-    """text with every resume token replaced: a log must not open anyone's work."""
-    return _TOKENS.sub("[token]", text)
 
 
 class _RedactTokens(logging.Filter):
