@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,14 @@ class Problem:
         field = f" {self.field}:" if self.field else ""
         hint = f"\n    hint: {self.hint}" if self.hint else ""
         return f"{where}:{field} {self.message}{hint}"
+
+
+def field_path(loc: Iterable[str | int]) -> str:
+    """A field's place as an educator reads it: people[1].kind."""
+    out = ""
+    for key in loc:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
 
 
 class CaseFileError(Exception):
