@@ -34,10 +34,12 @@ def field_path(loc: Iterable[str | int]) -> str:
 
 
 class CaseFileError(Exception):
-    """Raised with every problem found in one or more case files."""
+    """Raised with every problem found in one or more case files, and any warnings (problems
+    that do not stop a build, such as raw HTML) found on the way."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, warnings: Iterable[Problem] = ()) -> None:
         self.problems = sorted(problems)
+        self.warnings = sorted(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -18,6 +18,7 @@ from .crossref import check_references
 from .errors import CaseFileError, Problem, field_path, read_text
 from .guides import Guide, parse_guide
 from .media import media_problems
+from .raw_html import raw_html_warnings
 from .schema import Case
 from .versions import VersionError, upgrade
 
@@ -34,6 +35,8 @@ class Library:
     cases: tuple[Case, ...]
     sources: dict[str, Path]
     guides: dict[str, Guide]
+    warnings: tuple[Problem, ...] = ()
+    """Problems that do not stop a build (raw HTML in a field), for `espec check` to show."""
 
     def in_gallery(self, case_id: str) -> bool:
         """Gallery files (data/gallery/) show components to educators; they are not curriculum."""
@@ -205,6 +208,14 @@ def parse_case(
     path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
 ) -> Case:
     """Load one case file, raising CaseFileError with every problem found in it."""
+    return read_case(path, known_guides=known_guides, media_dir=media_dir)[0]
+
+
+def read_case(
+    path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
+) -> tuple[Case, list[Problem]]:
+    """Load one case file and its warnings, raising CaseFileError with every problem found in
+    it (and the warnings)."""
     text = read_text(
         path,
         max_bytes=MAX_CASE_BYTES,
@@ -248,6 +259,17 @@ def parse_case(
         raise CaseFileError(
             [Problem(path, 1, 1, "", "a case file is a mapping of fields (key: value lines)")]
         )
+    warnings = raw_html_warnings(root, path, text)
+    try:
+        return _validate(root, path, known_guides, media_dir), warnings
+    except CaseFileError as exc:
+        raise CaseFileError(exc.problems, warnings=warnings) from None
+
+
+def _validate(
+    root: CommentedMap, path: Path, known_guides: Iterable[str] | None, media_dir: Path | None
+) -> Case:
+    """The case in a file's YAML tree, or CaseFileError with every problem in it."""
     try:
         data = upgrade(dict(root))
     except VersionError as exc:
@@ -315,6 +337,7 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
         named_guides |= {g.resolve() for p in paths if p.is_dir() for g in guide_files(p)}
         files = case_files([p for p in paths if p.suffix != ".md"])
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     guides: dict[str, Guide] = {}
     for path in sorted(known | named_guides):
         try:
@@ -330,10 +353,12 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
             problems.append(Problem(path, 1, 1, "", "case files end in .yaml"))
             continue
         try:
-            case = parse_case(path, known_guides=guides, media_dir=data_dir / "media")
+            case, found = read_case(path, known_guides=guides, media_dir=data_dir / "media")
         except CaseFileError as exc:
             problems.extend(exc.problems)
+            warnings.extend(exc.warnings)
             continue
+        warnings.extend(found)
         if case.id in sources:
             problems.append(
                 Problem(
@@ -349,5 +374,5 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
         cases.append(case)
         sources[case.id] = path
     if problems:
-        raise CaseFileError(problems)
-    return Library(cases=tuple(cases), sources=sources, guides=guides)
+        raise CaseFileError(problems, warnings=warnings)
+    return Library(cases=tuple(cases), sources=sources, guides=guides, warnings=tuple(warnings))
