@@ -10,8 +10,8 @@ A Markdown cell is read as Markdown a second time (by nbconvert in Voilà, by Ju
 `cell_source` makes each cell one CommonMark HTML block: it opens with a <div>, holds no blank
 line (code blocks break lines with <br>), and so ends only at the end of the cell. Nothing in it
 is parsed as Markdown again: escaped text such as `[x](javascript:…)` stays text. The <div>'s
-classes also tell MathJax (which Voilà runs over Markdown cells) to leave the text alone, so a
-`$\\href{…}{…}$` in a case is not turned into a link either.
+classes also keep Voilà's MathJax (it typesets Markdown cells) off the text: a `$` in a case is a
+dollar, never the start of typeset math (nor of a `\\href`).
 """
 
 from __future__ import annotations

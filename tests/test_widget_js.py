@@ -22,7 +22,7 @@ HTML_SINKS = (
     "srcdoc",
     "eval(",
     "Function(",
-    "setTimeout(\"",
+    'setTimeout("',
     "javascript:",
 )
 
