@@ -37,7 +37,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     checked = f"{n} case{'s' if n != 1 else ''}"
     if g:
         checked += f" and {g} guide{'s' if g != 1 else ''}"
-    print(f"ok: {checked} checked, no problems found")
+    for warning in library.warnings:
+        print(warning, file=sys.stderr)
+    w = len(library.warnings)
+    warned = f" ({w} warning{'s' if w != 1 else ''}, above)" if w else ""
+    print(f"ok: {checked} checked, no problems found{warned}")
     return 0
 
 
@@ -166,12 +170,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except CaseFileError as exc:
-        for problem in exc.problems:
+        for problem in sorted(exc.problems + exc.warnings):
             print(problem, file=sys.stderr)
         n = len(exc.problems)
         files = len({p.path for p in exc.problems})
+        w = len(exc.warnings)
+        warned = f" (and {w} warning{'s' if w != 1 else ''})" if w else ""
         print(
-            f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}",
+            f"{n} problem{'s' if n != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+            + warned,
             file=sys.stderr,
         )
         return 1

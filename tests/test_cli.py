@@ -40,6 +40,33 @@ def test_check_reports_problems_without_traceback(workbook: Path, minimal_text: 
     assert "Traceback" not in result.stderr
 
 
+def test_check_warns_about_raw_html_and_still_passes(workbook: Path, minimal_text: str) -> None:
+    path = workbook / "data" / "cases" / "minimal-case.yaml"
+    text = minimal_text.replace("title: A minimal", "title: A <b>minimal</b>")
+    text = text.replace("  Surrogates speak", "  Surrogates <!-- why? --> speak")
+    path.write_text(text, encoding="utf-8")
+    result = espec("check", cwd=workbook)
+    assert result.returncode == 0, result.stderr
+    assert "no problems found (2 warnings, above)" in result.stdout
+    lines = result.stderr.splitlines()
+    assert lines[0].endswith(
+        "minimal-case.yaml:3:10: title: warning: this is HTML ('<b>' and 1 more), "
+        "which pages show as text"
+    )
+    assert lines[1] == (
+        "    hint: raw HTML is shown as text; use Markdown: **bold**, *italic*, "
+        "[link](https://...), '- ' lists"
+    )
+    assert lines[2].endswith("minimal-case.yaml:66:14: debrief: warning: this is HTML "
+                             "('<!-- why? -->'), which pages show as text")  # fmt: skip
+    # Beside errors, warnings are still shown, and the count says so.
+    path.write_text(text.replace("part: I\n", "part: V\n"), encoding="utf-8")
+    broken = espec("check", cwd=workbook)
+    assert broken.returncode == 1
+    assert "title: warning: this is HTML" in broken.stderr
+    assert "1 problem in 1 file (and 2 warnings)" in broken.stderr
+
+
 def test_check_named_paths(workbook: Path) -> None:
     ok = espec("check", "data/cases/minimal-case.yaml", cwd=workbook)
     assert ok.returncode == 0, ok.stderr

@@ -137,7 +137,7 @@ def ecomap_svg(case: Case) -> str:
     )
 
 
-def family_map_markdown(case: Case) -> str:
+def family_map_html(case: Case) -> str:
     """An <img> of the ecomap whose alt text points to the table that follows it."""
     data = base64.b64encode(ecomap_svg(case).encode("utf-8")).decode("ascii")
     alt = (

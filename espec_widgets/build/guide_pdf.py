@@ -13,13 +13,15 @@ import logging
 import os
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from ..case.guides import Guide
+from ..markup import render
 
 log = logging.getLogger(__name__)
 
 PUBLISHER = "ESPEC case workbook"
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2
 """Bump when the template or style below changes, so cached PDFs are made again."""
 
 STYLE = """
@@ -58,28 +60,23 @@ footer { margin-top: 8mm; padding-top: 2mm; border-top: 0.6pt solid #777; font-s
 """
 
 
-def _markdown() -> object:
-    import mistune
-
-    # escape=True: any HTML in a guide is shown as text, never passed through.
-    return mistune.create_markdown(escape=True, plugins=["table", "strikethrough"])
-
-
 def guide_html(guide: Guide, *, used_in: list[str]) -> str:
-    """The guide as a standalone HTML document for print."""
-    body = _markdown()(guide.body)  # type: ignore[operator]
-    title = html.escape(guide.title)
-    cases = "; ".join(html.escape(t) for t in used_in)
+    """The guide as a standalone HTML document for print: our template around the guide's and
+    the cases' text as the pages show it (markup.render: Markdown, never raw HTML)."""
+    body = render(guide.body)
+    heading = render(guide.title, inline=True)
+    title = html.escape(guide.title)  # <title> and <meta> hold plain text
+    cases = "; ".join(render(t, inline=True) for t in used_in)
     used = f"<p>Used in the workbook's cases: {cases}.</p>" if used_in else ""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{title}</title>\n"
         f'<meta name="author" content="{PUBLISHER}">\n'
         f'<meta name="description" content="A Best Practice Guide for health social workers: {title}">\n'
-        f"<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n"
+        f"<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{heading}</h1>\n"
         '<p class="standfirst">A Best Practice Guide from the ESPEC case workbook for health '
         "social workers in palliative and end-of-life care. All examples are fictional.</p>\n"
-        f"{body}</main>\n<footer>\n{used}"
+        f"{body}\n</main>\n<footer>\n{used}"
         "<p>Law and policy differ by state and by employer: follow those where you practise. "
         "Regulatory boards are the final authority on continuing education credit.</p>\n"
         "</footer>\n</body>\n</html>\n"
@@ -92,11 +89,24 @@ def cache_key(guide: Guide, used_in: list[str]) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:24]
 
 
+def fetch_nothing() -> Any:
+    """A WeasyPrint URL fetcher that refuses every URL: a guide's document carries all it needs
+    (its style is inline; it has no images), so nothing is read from the network or the disk."""
+    from weasyprint.urls import URLFetcher
+
+    class Refuse(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> Any:
+            log.warning("a guide's PDF asked for %s; guides load nothing", url)
+            raise ValueError(f"guides load nothing ({url})")
+
+    return Refuse()
+
+
 def guide_pdf(guide: Guide, *, used_in: list[str]) -> bytes:
     """Render one guide as PDF/UA-1 (tagged, titled, with bookmarks from its headings)."""
     from weasyprint import HTML
 
-    document = HTML(string=guide_html(guide, used_in=used_in), base_url=str(guide.path.parent))
+    document = HTML(string=guide_html(guide, used_in=used_in), url_fetcher=fetch_nothing())
     pdf = document.write_pdf(pdf_variant="pdf/ua-1", pdf_identifier=guide.id.encode("ascii"))
     assert pdf is not None
     return bytes(pdf)

@@ -7,7 +7,8 @@ from nbformat.v4 import new_notebook
 
 from ..case.guides import Guide
 from ..case.schema import Case
-from .notebook import GENERATOR, KERNELSPEC, NBFORMAT_MINOR, code_cell, markdown_cell
+from ..markup import link, render
+from .notebook import GENERATOR, KERNELSPEC, NBFORMAT_MINOR, code_cell, html_cell
 
 # Voilà serves files under notebooks/ at <base>voila/files/; pages are at <base>voila/render/.
 PDF_FROM_LANDING = "../files/guides/{id}.pdf"
@@ -35,11 +36,11 @@ def landing_notebook(guides: list[Guide], gallery: list[str]) -> nbformat.Notebo
     landing page never lists a case its kernel cannot open.
     """
     cells = [
-        markdown_cell(
+        html_cell(
             "welcome",
-            "# ESPEC case workbook\n\n"
-            "Palliative and end-of-life care training for health social workers. Work through "
-            "the cases at your own pace; your work is saved as you go. Every case is fictional.",
+            "<h1>ESPEC case workbook</h1>\n<p>Palliative and end-of-life care training for health "
+            "social workers. Work through the cases at your own pace; your work is saved as you "
+            "go. Every case is fictional.</p>",
         ),
         code_cell(
             "navigator",
@@ -47,24 +48,27 @@ def landing_notebook(guides: list[Guide], gallery: list[str]) -> nbformat.Notebo
         ),
     ]
     if guides:
-        lines = [
-            "## Best Practice Guides",
-            "",
-            "Short, practical guides to keep beside the cases. Each can be read here or "
-            "downloaded as a PDF.",
-            "",
+        items = [
+            f"<li>{link(f'guides/{g.id}.ipynb', render(g.title, inline=True))} "
+            f"({link(PDF_FROM_LANDING.format(id=g.id), 'PDF')})</li>"
+            for g in guides
         ]
-        for g in guides:
-            pdf = PDF_FROM_LANDING.format(id=g.id)
-            lines.append(f"- [{g.title}](guides/{g.id}.ipynb) ([PDF]({pdf}))")
-        cells.append(markdown_cell("guides", "\n".join(lines)))
+        lines = [
+            "<h2>Best Practice Guides</h2>",
+            "<p>Short, practical guides to keep beside the cases. Each can be read here or "
+            "downloaded as a PDF.</p>",
+            "<ul>",
+            *items,
+            "</ul>",
+        ]
+        cells.append(html_cell("guides", "\n".join(lines)))
     if gallery:
-        links = "\n".join(f"- [Component gallery]({path})" for path in gallery)
+        links = "\n".join(f"<li>{link(path, 'Component gallery')}</li>" for path in gallery)
         cells.append(
-            markdown_cell(
+            html_cell(
                 "educators",
-                "## For educators\n\nEvery exercise type with a short example, as learners see it."
-                "\n\n" + links,
+                "<h2>For educators</h2>\n<p>Every exercise type with a short example, as learners "
+                f"see it.</p>\n<ul>\n{links}\n</ul>",
             )
         )
     # Last, so a preheated kernel has shown everything before it waits for the learner's request.
@@ -74,15 +78,22 @@ def landing_notebook(guides: list[Guide], gallery: list[str]) -> nbformat.Notebo
 
 def guide_notebook(guide: Guide, *, used_in: list[tuple[str, Case]]) -> nbformat.NotebookNode:
     """A guide as a page: its text, a PDF download, and links to the cases that use it."""
-    pdf = PDF_FROM_GUIDE.format(id=guide.id)
+    pdf = link(PDF_FROM_GUIDE.format(id=guide.id), "Download this guide as a PDF")
     head = (
-        f"# {guide.title}\n\n"
-        f"_A Best Practice Guide._ [Download this guide as a PDF]({pdf}) to print or keep."
+        f"<h1>{render(guide.title, inline=True)}</h1>\n"
+        f"<p><em>A Best Practice Guide.</em> {pdf} to print or keep.</p>"
     )
-    cells = [markdown_cell("title", head), markdown_cell("guide", guide.body)]
+    cells = [html_cell("title", head), html_cell("guide", render(guide.body))]
     if used_in:
-        lines = ["## Cases that use this guide", ""]
-        lines += [f"- [{case.title}](../{path})" for path, case in used_in]
-        cells.append(markdown_cell("used-in", "\n".join(lines)))
-    cells.append(markdown_cell("back", "[Back to the workbook](../index.ipynb)"))
+        items = [
+            f"<li>{link(f'../{path}', render(case.title, inline=True))}</li>"
+            for path, case in used_in
+        ]
+        cells.append(
+            html_cell(
+                "used-in",
+                "\n".join(["<h2>Cases that use this guide</h2>", "<ul>", *items, "</ul>"]),
+            )
+        )
+    cells.append(html_cell("back", f"<p>{link('../index.ipynb', 'Back to the workbook')}</p>"))
     return _notebook(cells, {"kind": "guide", "guide_id": guide.id})

@@ -1,14 +1,15 @@
-"""Turn one case into a thin notebook: narrative as Markdown, one short call per activity."""
+"""Turn one case into a thin notebook: its text as sanitised HTML, one short call per activity."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from ..case.schema import Case, Scene
-from .family_map import family_map_markdown
+from ..markup import cell_source, escape, link, render
+from .family_map import family_map_html
 
 GENERATOR = "espec-widgets build"
 NBFORMAT_MINOR = 5
@@ -29,9 +30,10 @@ KIND_LABELS = {
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
-def markdown_cell(cell_id: str, text: str) -> nbformat.NotebookNode:
-    """A Markdown cell with a stable id (cell ids derive from case ids: rebuilds are identical)."""
-    cell = new_markdown_cell(text.rstrip() + "\n")
+def html_cell(cell_id: str, fragment: str) -> nbformat.NotebookNode:
+    """A Markdown cell holding sanitised HTML (markup.cell_source), with a stable id: cell ids
+    derive from case ids, so rebuilds are identical."""
+    cell = new_markdown_cell(cell_source(fragment))
     cell["id"] = cell_id
     return cell
 
@@ -54,86 +56,115 @@ def _ce_categories(case: Case) -> str:
 
 def _header(case: Case) -> str:
     domains = ", ".join(d.value for d in case.domains)
-    lines = [
-        f"# {case.title}",
-        "",
-        f"**Part {case.part.value}** · {case.setting.type.value} · about {case.estimated_minutes} "
-        f"minutes · {_ce_categories(case)}",
-        "",
-        f"**Domains:** {domains} (main focus: {case.main_domain.value})",
-        "",
-        case.summary.strip(),
+    facts = (
+        f"<strong>Part {escape(case.part.value)}</strong> · {escape(case.setting.type.value)} · "
+        f"about {case.estimated_minutes} minutes · {escape(_ce_categories(case))}"
+    )
+    parts = [
+        f"<h1>{render(case.title, inline=True)}</h1>",
+        f"<p>{facts}</p>",
+        f"<p><strong>Domains:</strong> {escape(domains)} "
+        f"(main focus: {escape(case.main_domain.value)})</p>",
+        render(case.summary),
     ]
     if case.content_note:
-        lines += ["", f"> **Content note.** {case.content_note.strip()}"]
-    lines += ["", "## Learning objectives", "", "By the end of this case you will be able to:", ""]
-    lines += [f"- {o.text.strip()}" for o in case.objectives]
-    return "\n".join(lines)
+        note = render(f"**Content note.** {case.content_note.strip()}")
+        parts.append(f"<blockquote>\n{note}\n</blockquote>")
+    parts += [
+        "<h2>Learning objectives</h2>",
+        "<p>By the end of this case you will be able to:</p>",
+        _list(render(o.text, inline=True) for o in case.objectives),
+    ]
+    return "\n".join(parts)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|")
+def _list(items: Iterable[str]) -> str:
+    """A bulleted list of items that are already safe HTML."""
+    return "\n".join(["<ul>", *(f"<li>{item}</li>" for item in items), "</ul>"])
+
+
+def _row(cells: Iterable[str], tag: str = "td") -> str:
+    return "<tr>" + "".join(f"<{tag}>{c}</{tag}>" for c in cells) + "</tr>"
 
 
 def _people(case: Case) -> str:
-    lines = [
-        "## People in this case",
-        "",
-        family_map_markdown(case),
-        "",
-        "| Name | Who they are | In the map | Legal surrogate |",
-        "| --- | --- | --- | --- |",
-    ]
+    head = ("Name", "Who they are", "In the map", "Legal surrogate")
+    rows = []
     for p in case.people:
-        role = p.relationship or "the patient"
+        role = render(p.relationship or "the patient", inline=True)
         if p.age is not None:
             role += f", {p.age}"
         surrogate = "yes" if p.legal_surrogate else ""
-        lines.append(f"| {_cell(p.name)} | {_cell(role)} | {p.kind.value} | {surrogate} |")
+        rows.append(_row([render(p.name, inline=True), role, escape(p.kind.value), surrogate]))
+    parts = [
+        "<h2>People in this case</h2>",
+        family_map_html(case),
+        "<table>",
+        f"<thead>\n{_row(head, 'th')}\n</thead>",
+        "<tbody>",
+        *rows,
+        "</tbody>",
+        "</table>",
+    ]
     described = [(p, p.description) for p in case.people if p.description]
     if described:
-        lines += ["", "### Who's who"]
+        parts.append("<h3>Who's who</h3>")
     for p, description in described:
         about = ", ".join(x for x in (p.relationship or "the patient", p.pronouns) if x)
-        lines += ["", f"**{p.name}** ({about}). {' '.join(description.split())}"]
+        parts.append(
+            f"<p><strong>{render(p.name, inline=True)}</strong> ({render(about, inline=True)}). "
+            f"{render(' '.join(description.split()), inline=True)}</p>"
+        )
     if case.jurisdiction:
         j = case.jurisdiction
         kind = "a fictional jurisdiction" if j.fictional else "the jurisdiction"
         where = j.name if "fictional" in j.name.lower() else f"{j.name}, {kind}"
-        lines += ["", f"**Where:** {where}. {j.rules.strip()}"]
-    lines += ["", f"**Setting:** {case.setting.description.strip()}"]
-    lines += ["", "_All people in this case are fictional._"]
-    return "\n".join(lines)
+        parts.append(render(f"**Where:** {where}. {j.rules.strip()}"))
+    parts.append(render(f"**Setting:** {case.setting.description.strip()}"))
+    parts.append("<p><em>All people in this case are fictional.</em></p>")
+    return "\n".join(parts)
 
 
 def _scene(scene: Scene) -> str:
     """The scene's narrative; its transcript and recording are in the encounter player below."""
-    parts = [f"## {scene.title}"]
+    parts = [f"<h2>{render(scene.title, inline=True)}</h2>"]
     if scene.narrative:
-        parts.append(scene.narrative.strip())
-    return "\n\n".join(parts)
+        parts.append(render(scene.narrative))
+    return "\n".join(parts)
 
 
 def _closing(case: Case, guide_titles: Mapping[str, str]) -> str:
-    lines = ["## Debrief", "", case.debrief.strip()]
+    parts = ["<h2>Debrief</h2>", render(case.debrief)]
     if case.resources:
-        lines += ["", "## Resources", ""]
-        for r in case.resources:
-            note = f": {r.note}" if r.note else ""
-            lines.append(f"- [{r.title}]({r.url}){note}")
+        parts.append("<h2>Resources</h2>")
+        parts.append(
+            _list(
+                link(str(r.url), render(r.title, inline=True))
+                + (f": {render(r.note, inline=True)}" if r.note else "")
+                for r in case.resources
+            )
+        )
     if case.guides:
-        lines += ["", "## Best Practice Guides", ""]
-        lines += [f"- [{guide_titles.get(g, g)}](../guides/{g}.ipynb)" for g in case.guides]
+        parts.append("<h2>Best Practice Guides</h2>")
+        parts.append(
+            _list(
+                link(f"../guides/{g}.ipynb", render(guide_titles.get(g, g), inline=True))
+                for g in case.guides
+            )
+        )
     review = case.review
-    lines += ["", "## Review record", ""]
+    parts.append("<h2>Review record</h2>")
     if review.status == "reviewed":
-        who = "; ".join(f"{r.name}, {r.credential}" for r in review.reviewers)
-        lines.append(f"Reviewed by {who} on {review.date}.")
+        who = "; ".join(
+            f"{render(r.name, inline=True)}, {render(r.credential, inline=True)}"
+            for r in review.reviewers
+        )
+        parts.append(f"<p>Reviewed by {who} on {escape(review.date)}.</p>")
     else:
-        lines.append("This case has not yet been reviewed by a licensed social worker.")
+        parts.append("<p>This case has not yet been reviewed by a licensed social worker.</p>")
     if review.note:
-        lines += ["", review.note.strip()]
-    return "\n".join(lines)
+        parts.append(render(review.note))
+    return "\n".join(parts)
 
 
 def case_notebook(
@@ -141,26 +172,25 @@ def case_notebook(
 ) -> nbformat.NotebookNode:
     """The notebook for one case; cell ids derive from case ids, so rebuilds are byte-identical."""
     cells = [
-        markdown_cell("header", _header(case)),
+        html_cell("header", _header(case)),
         code_cell(
             "setup", f"import espec_widgets.page as page\n\ncase = page.open_case({case.id!r})"
         ),
-        markdown_cell("people", _people(case)),
+        html_cell("people", _people(case)),
     ]
     total = len(case.ordered_activities)
     number = 0
     for scene in case.scenes:
-        cells.append(markdown_cell(f"scene-{scene.id}", _scene(scene)))
+        cells.append(html_cell(f"scene-{scene.id}", _scene(scene)))
         if scene.transcript or scene.media:
             cells.append(code_cell(f"play-{scene.id}", f"case.play({scene.id!r})"))
         for activity_id in scene.activities:
             number += 1
             kind = KIND_LABELS[case.activity(activity_id).type]  # type: ignore[attr-defined]
-            cells.append(
-                markdown_cell(f"heading-{activity_id}", f"### Activity {number} of {total}: {kind}")
-            )
+            heading = f"<h3>Activity {number} of {total}: {escape(kind)}</h3>"
+            cells.append(html_cell(f"heading-{activity_id}", heading))
             cells.append(code_cell(f"activity-{activity_id}", f"case.show({activity_id!r})"))
-    cells.append(markdown_cell("closing", _closing(case, guide_titles or {})))
+    cells.append(html_cell("closing", _closing(case, guide_titles or {})))
     # Last, so a preheated kernel has shown everything before it waits for the learner's request.
     cells.append(code_cell("resume", "case.resume()"))
     nb = new_notebook(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,11 +25,21 @@ class Problem:
         return f"{where}:{field} {self.message}{hint}"
 
 
-class CaseFileError(Exception):
-    """Raised with every problem found in one or more case files."""
+def field_path(loc: Iterable[str | int]) -> str:
+    """A field's place as an educator reads it: people[1].kind."""
+    out = ""
+    for key in loc:
+        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
+    return out
 
-    def __init__(self, problems: list[Problem]) -> None:
+
+class CaseFileError(Exception):
+    """Raised with every problem found in one or more case files, and any warnings (problems
+    that do not stop a build, such as raw HTML) found on the way."""
+
+    def __init__(self, problems: list[Problem], *, warnings: Iterable[Problem] = ()) -> None:
         self.problems = sorted(problems)
+        self.warnings = sorted(warnings)
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..markup import raw_html
 from .errors import CaseFileError, Problem, read_text
 
 MAX_GUIDE_BYTES = 200_000
@@ -16,7 +18,6 @@ _HEADING = re.compile(r"^(#{1,6})\s+(\S.*?)\s*#*\s*$")
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\]\(([^)\s]*)(?:\s+\"[^\"]*\")?\)")
 _IMAGE = re.compile(r"!\[[^\]]*\]\(")
 _BARE_URL = re.compile(r"(?<![(<])\bhttps?://\S+")
-_HTML = re.compile(r"<(/?[A-Za-z][A-Za-z0-9-]*)(\s[^>]*)?/?>|<!--")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 
 
@@ -97,13 +98,15 @@ def _problems(path: Path, text: str) -> tuple[str, list[Problem]]:
                 "a bare web address is not a link in the PDF or on the page",
                 "write it as a link: [Title of the page](" + url[0].rstrip(".,;)") + ")",
             )
-        for tag in _HTML.finditer(linked):
-            report(
-                number,
-                tag.start() + 1,
-                "guides are plain Markdown: HTML is not shown",
-                "use Markdown (**bold**, lists, ## headings) instead",
-            )
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    for found in raw_html(text):  # as Markdown reads it: code spans and blocks are not HTML
+        row = bisect.bisect_right(starts, found.offset)
+        report(
+            row,
+            found.offset - starts[row - 1] + 1,
+            "guides are plain Markdown: HTML is not shown",
+            "use Markdown (**bold**, lists, ## headings) instead",
+        )
     if not seen_text:
         report(1, 1, "this guide is empty", "start it with '# Title'")
     elif not reviewed:

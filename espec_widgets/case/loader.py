@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, get_args
@@ -15,14 +15,14 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from .crossref import check_references
-from .errors import CaseFileError, Problem, read_text
+from .errors import CaseFileError, Problem, field_path, read_text
 from .guides import Guide, parse_guide
+from .media import media_problems
+from .raw_html import raw_html_warnings
 from .schema import Case
 from .versions import VersionError, upgrade
 
 MAX_CASE_BYTES = 2_000_000
-MAX_MEDIA_BYTES = 50_000_000
-MEDIA_SUFFIXES = {"video": {".mp4", ".webm"}, "audio": {".mp3", ".ogg", ".m4a", ".wav"}}
 GALLERY = "gallery"
 
 Loc = tuple[str | int, ...]
@@ -35,6 +35,8 @@ class Library:
     cases: tuple[Case, ...]
     sources: dict[str, Path]
     guides: dict[str, Guide]
+    warnings: tuple[Problem, ...] = ()
+    """Problems that do not stop a build (raw HTML in a field), for `espec check` to show."""
 
     def in_gallery(self, case_id: str) -> bool:
         """Gallery files (data/gallery/) show components to educators; they are not curriculum."""
@@ -82,13 +84,6 @@ def _position(root: Any, loc: Loc) -> tuple[int, int, Loc]:
             break
         matched.append(key)
     return line, col, tuple(matched)
-
-
-def _field_path(loc: Loc) -> str:
-    out = ""
-    for key in loc:
-        out += f"[{key}]" if isinstance(key, int) else (f".{key}" if out else str(key))
-    return out
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -205,57 +200,22 @@ def _problems_from_validation(exc: ValidationError, root: Any, path: Path) -> li
         shown = matched or loc
         if error["type"] in {"missing", "extra_forbidden"} and matched[-1:] != loc[-1:]:
             shown = (*matched, loc[-1])
-        problems.append(Problem(path, line, col, _field_path(shown), message, hint))
+        problems.append(Problem(path, line, col, field_path(shown), message, hint))
     return problems
-
-
-def _media_problems(case: Case, media_dir: Path) -> Iterator[tuple[Loc, str, str]]:
-    """Every recording exists, has an allowed format and size, and has WebVTT captions."""
-    for i, scene in enumerate(case.scenes):
-        media = scene.media
-        if media is None:
-            continue
-        where: Loc = ("scenes", i, "media")
-        src = media_dir / media.src
-        if not src.is_file():
-            yield (
-                (*where, "src"),
-                f"no media file '{media.src}' in {media_dir}",
-                "put the file there",
-            )
-        else:
-            if src.suffix.lower() not in MEDIA_SUFFIXES[media.kind]:
-                allowed = ", ".join(sorted(MEDIA_SUFFIXES[media.kind]))
-                yield (*where, "src"), f"a {media.kind} file must be one of {allowed}", ""
-            if src.stat().st_size > MAX_MEDIA_BYTES:
-                yield (
-                    (*where, "src"),
-                    f"'{media.src}' is larger than {MAX_MEDIA_BYTES // 1_000_000} MB",
-                    "compress it, or host a shorter clip",
-                )
-        vtt = media_dir / media.captions
-        if vtt.suffix.lower() != ".vtt":
-            yield (*where, "captions"), "captions must be a WebVTT file ending in .vtt", ""
-        elif not vtt.is_file():
-            yield (
-                (*where, "captions"),
-                f"no captions file '{media.captions}' in {media_dir}",
-                ("every recording needs captions"),
-            )
-        else:
-            text = vtt.read_text(encoding="utf-8", errors="replace")
-            if not text.lstrip("\ufeff").startswith("WEBVTT") or "-->" not in text:
-                yield (
-                    (*where, "captions"),
-                    f"'{media.captions}' is not WebVTT with timed cues",
-                    "start the file with 'WEBVTT' and give each cue a '00:00.000 --> 00:02.000' line",
-                )
 
 
 def parse_case(
     path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
 ) -> Case:
     """Load one case file, raising CaseFileError with every problem found in it."""
+    return read_case(path, known_guides=known_guides, media_dir=media_dir)[0]
+
+
+def read_case(
+    path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
+) -> tuple[Case, list[Problem]]:
+    """Load one case file and its warnings, raising CaseFileError with every problem found in
+    it (and the warnings)."""
     text = read_text(
         path,
         max_bytes=MAX_CASE_BYTES,
@@ -299,6 +259,17 @@ def parse_case(
         raise CaseFileError(
             [Problem(path, 1, 1, "", "a case file is a mapping of fields (key: value lines)")]
         )
+    warnings = raw_html_warnings(root, path, text)
+    try:
+        return _validate(root, path, known_guides, media_dir), warnings
+    except CaseFileError as exc:
+        raise CaseFileError(exc.problems, warnings=warnings) from None
+
+
+def _validate(
+    root: CommentedMap, path: Path, known_guides: Iterable[str] | None, media_dir: Path | None
+) -> Case:
+    """The case in a file's YAML tree, or CaseFileError with every problem in it."""
     try:
         data = upgrade(dict(root))
     except VersionError as exc:
@@ -310,9 +281,9 @@ def parse_case(
         raise CaseFileError(_problems_from_validation(exc, root, path)) from None
     found = list(check_references(case, known_guides=known_guides))
     if media_dir is not None:
-        found += _media_problems(case, media_dir)
+        found += media_problems(case, media_dir)
     problems = [
-        Problem(path, *_position(root, loc)[:2], _field_path(loc), message, hint)
+        Problem(path, *_position(root, loc)[:2], field_path(loc), message, hint)
         for loc, message, hint in found
     ]
     if path.stem != case.id:
@@ -366,6 +337,7 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
         named_guides |= {g.resolve() for p in paths if p.is_dir() for g in guide_files(p)}
         files = case_files([p for p in paths if p.suffix != ".md"])
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     guides: dict[str, Guide] = {}
     for path in sorted(known | named_guides):
         try:
@@ -381,10 +353,12 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
             problems.append(Problem(path, 1, 1, "", "case files end in .yaml"))
             continue
         try:
-            case = parse_case(path, known_guides=guides, media_dir=data_dir / "media")
+            case, found = read_case(path, known_guides=guides, media_dir=data_dir / "media")
         except CaseFileError as exc:
             problems.extend(exc.problems)
+            warnings.extend(exc.warnings)
             continue
+        warnings.extend(found)
         if case.id in sources:
             problems.append(
                 Problem(
@@ -400,5 +374,5 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
         cases.append(case)
         sources[case.id] = path
     if problems:
-        raise CaseFileError(problems)
-    return Library(cases=tuple(cases), sources=sources, guides=guides)
+        raise CaseFileError(problems, warnings=warnings)
+    return Library(cases=tuple(cases), sources=sources, guides=guides, warnings=tuple(warnings))

@@ -81,8 +81,11 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
     text = (workbook / CASE_NB).read_text(encoding="utf-8")
     assert "An appointed agent comes first" not in text
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
-    headings = [c.source.strip() for c in nb.cells if c["id"].startswith("heading-")]
-    assert headings == ["### Activity 1 of 2: a question", "### Activity 2 of 2: a reflection"]
+    headings = [c.source.splitlines()[1:-1] for c in nb.cells if c["id"].startswith("heading-")]
+    assert headings == [
+        ["<h3>Activity 1 of 2: a question</h3>"],
+        ["<h3>Activity 2 of 2: a reflection</h3>"],
+    ]
 
 
 def test_check_reports_edited_missing_and_stale(workbook: Path) -> None:
@@ -157,20 +160,24 @@ def test_landing_runs_the_navigator_and_lists_the_guides(workbook: Path) -> None
         "workbook.resume()",
     ]
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    assert "- [Family meetings (fixture)](guides/family-meetings.ipynb)" in text
-    assert "([PDF](../files/guides/family-meetings.pdf))" in text
+    assert '<li><a href="guides/family-meetings.ipynb">Family meetings (fixture)</a>' in text
+    assert '(<a href="../files/guides/family-meetings.pdf">PDF</a>)</li>' in text
 
 
 def test_guide_page_links_its_pdf_and_the_cases_that_use_it(workbook: Path) -> None:
     build(workbook)
     nb = nbformat.read(workbook / "notebooks" / "guides" / "family-meetings.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells)
-    assert text.startswith("# Family meetings (fixture)")
-    assert "[Download this guide as a PDF](../../files/guides/family-meetings.pdf)" in text
-    assert "- [A minimal case for tests](../part-1/minimal-case.ipynb)" in text
+    assert "<h1>Family meetings (fixture)</h1>" in text.splitlines()[1]
+    pdf = '<a href="../../files/guides/family-meetings.pdf">Download this guide as a PDF</a>'
+    assert pdf in text
+    assert '<li><a href="../part-1/minimal-case.ipynb">A minimal case for tests</a></li>' in text
     case = nbformat.read(workbook / CASE_NB, as_version=4)
     closing = next(c.source for c in case.cells if c.get("id") == "closing")
-    assert "- [Family meetings (fixture)](../guides/family-meetings.ipynb)" in closing
+    assert (
+        '<li><a href="../guides/family-meetings.ipynb">Family meetings (fixture)</a></li>'
+        in closing
+    )
 
 
 def test_committed_notebooks_match_case_files() -> None:

@@ -6,8 +6,9 @@ import base64
 import re
 from pathlib import Path
 
-from espec_widgets.build.family_map import ecomap_svg, family_map_markdown
+from espec_widgets.build.family_map import ecomap_svg, family_map_html
 from espec_widgets.case import parse_case
+from espec_widgets.markup import clean
 
 
 def _case(workbook: Path, minimal_text: str, old: str = "", new: str = "") -> object:
@@ -46,9 +47,12 @@ def test_names_are_escaped_and_output_is_deterministic(workbook: Path, minimal_t
     assert first == ecomap_svg(case)  # type: ignore[arg-type]
 
 
-def test_markdown_embeds_the_svg_with_alt_text(workbook: Path, minimal_text: str) -> None:
+def test_the_page_embeds_the_svg_with_alt_text(workbook: Path, minimal_text: str) -> None:
     case = _case(workbook, minimal_text)
-    md = family_map_markdown(case)  # type: ignore[arg-type]
-    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', md)
+    tag = family_map_html(case)  # type: ignore[arg-type]
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', tag)
     assert data and base64.b64decode(data.group(1)).decode() == ecomap_svg(case)  # type: ignore[arg-type]
-    assert 'alt="Family map: Ruth Alvarez in the middle' in md and "The table after this map" in md
+    assert (
+        'alt="Family map: Ruth Alvarez in the middle' in tag and "The table after this map" in tag
+    )
+    assert clean(tag) == tag, "the one data: URL the sanitiser lets through"

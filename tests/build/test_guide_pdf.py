@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import io
+import threading
 from pathlib import Path
 
 import pytest
@@ -66,6 +68,46 @@ def test_html_in_a_guide_is_shown_as_text_never_passed_through(tmp_path: Path) -
     page = guide_pdf.guide_html(guide, used_in=["<b>case</b>"])
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<i>title</i>" not in page and "<b>case</b>" not in page
+
+
+def test_the_pdf_fetches_nothing_from_the_network_or_the_disk(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from weasyprint import HTML
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    here = f"http://127.0.0.1:{server.server_address[1]}"
+    css = tmp_path / "style.css"
+    css.write_text("p { color: red }", encoding="utf-8")
+    document = (
+        f'<link rel="stylesheet" href="{css.as_uri()}"><img src="{here}/a.png">'
+        f'<p style="background: url({here}/b.png)">x</p><style>@import "{here}/c.css";</style>'
+    )
+    try:
+        with caplog.at_level("WARNING", logger=guide_pdf.__name__):
+            HTML(string=document, url_fetcher=guide_pdf.fetch_nothing()).write_pdf()
+    finally:
+        server.shutdown()
+    assert asked == []
+    refused = " ".join(r.getMessage() for r in caplog.records if r.name == guide_pdf.__name__)
+    assert css.as_uri() in refused and f"{here}/a.png" in refused
+    # A guide's own document asks for nothing at all.
+    caplog.clear()
+    guide = Guide("g", tmp_path / "g.md", "Guide", "# Guide\n\n[A link](https://example.org/).\n")
+    with caplog.at_level("WARNING", logger=guide_pdf.__name__):
+        guide_pdf.guide_pdf(guide, used_in=["A case"])
+    assert not [r for r in caplog.records if r.name == guide_pdf.__name__]
 
 
 def test_pdfs_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

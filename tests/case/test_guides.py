@@ -61,6 +61,7 @@ def test_a_good_guide_has_its_title_and_body(tmp_path: Path) -> None:
         ("(https://www.lep.gov/)", "(http://www.lep.gov/)", "15:13 'http://www.lep.gov/' is not an https:// address"),
         ("[LEP.gov](https://www.lep.gov/)", "LEP.gov https://www.lep.gov/", "15:11 a bare web address is not a link in the PDF or on the page"),
         ("Sit so you", "<b>Sit</b> so you", "11:1 guides are plain Markdown: HTML is not shown"),
+        ("# Working with", "# Working <i>with", "1:11 guides are plain Markdown: HTML is not shown"),
         ("Sit so you", "![a photo](https://x.org/a.png) Sit so you", "11:1 guides have no images"),
         ("[LEP.gov]", "[]", "15:3 this link has no text"),
         ("## Review record", "## Reviewed", "19:1 a guide has a '## Review record' section"),

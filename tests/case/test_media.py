@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from espec_widgets.build import build
-from espec_widgets.case import CaseFileError, loader, parse_case
+from espec_widgets.case import CaseFileError, media, parse_case
 
 VTT = (
     "WEBVTT\n\n00:00.000 --> 00:01.500\nShe told me she never wants to be on a breathing machine.\n"
@@ -88,7 +88,7 @@ def test_format_size_and_paths(
     path = _case(workbook, minimal_text, MEDIA.replace("kind: audio", "kind: video"))
     assert "a video file must be one of .mp4, .webm" in _problems(path, workbook)
     path = _case(workbook, minimal_text)
-    monkeypatch.setattr(loader, "MAX_MEDIA_BYTES", 100)
+    monkeypatch.setattr(media, "MAX_MEDIA_BYTES", 100)
     assert "is larger than" in _problems(path, workbook)
     path = _case(
         workbook, minimal_text, MEDIA.replace("src: arrival.wav", "src: ../../secrets.wav")

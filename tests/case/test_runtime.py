@@ -76,10 +76,10 @@ def test_cache_dir_default_is_per_user(monkeypatch: pytest.MonkeyPatch) -> None:
 )
 def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path, page: str) -> None:
     """A case page or the navigator on a built workbook loads neither pydantic nor the YAML
-    parser, nor pandas, plotting, Voilà or the PDF tools."""
+    parser, nor pandas, plotting, Voilà, the PDF tools or the Markdown and HTML sanitiser."""
     source = workbook / "data" / "cases" / "minimal-case.yaml"
     load_runtime_case(source)  # as `espec build` does
-    heavy = {"pydantic", "ruamel", "pandas", "matplotlib", "voila", "weasyprint", "mistune"}
+    heavy = {"pydantic", "ruamel", "pandas", "matplotlib", "voila", "weasyprint", "mistune", "nh3"}
     code = (
         "import sys, os\n"
         + page
