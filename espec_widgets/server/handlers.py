@@ -10,6 +10,7 @@ import json
 import os
 from typing import Any
 
+from jupyter_core.utils import ensure_async
 from jupyter_server.services.kernels.handlers import KernelHandler
 from tornado import web
 from voila.request_info_handler import RequestInfoSocketHandler
@@ -48,7 +49,7 @@ class WorkbookRenderHandler(TornadoVoilaHandler):
 
     _kernel_id: str | None = None
 
-    async def get(self, path: str | None = None) -> None:  # type: ignore[override]
+    async def get(self, path: str | None = None) -> None:
         km = self.kernel_manager
         client = self.request.remote_ip or "unknown"
         if path is None or not path.endswith(".ipynb") or not hasattr(km, "refusal"):
@@ -109,11 +110,11 @@ class OwnedKernelHandler(_OwnedKernel, KernelHandler):
 
     async def get(self, kernel_id: str) -> None:
         self._check_owner(kernel_id)
-        await super().get(kernel_id)
+        await ensure_async(super().get(kernel_id))
 
     async def delete(self, kernel_id: str) -> None:
         self._check_owner(kernel_id)
-        await super().delete(kernel_id)
+        await ensure_async(super().delete(kernel_id))
 
 
 class OwnedKernelWebsocketHandler(_OwnedKernel, VoilaKernelWebsocketHandler):
@@ -159,7 +160,7 @@ class KernelRequestInfoHandler(RequestInfoSocketHandler):
             raise web.HTTPError(403)
         await super().get(kernel_id, *args, **kwargs)
 
-    def open(self, kernel_id: str) -> None:  # type: ignore[override]
+    def open(self, kernel_id: str) -> None:
         super().open(kernel_id)
         RequestInfoSocketHandler._cache.pop(kernel_id, None)
 
