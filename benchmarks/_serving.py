@@ -121,6 +121,9 @@ def serve(root: Path, env: dict[str, str], options: Sequence[str] = ()) -> Itera
             proc.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        kept = PROJECT / "benchmarks" / "results"
+        kept.mkdir(exist_ok=True)
+        shutil.copy(log, kept / "serve.log")  # the last run's server log, for a closer look
 
 
 def kernels(server: Server) -> dict[str, int]:

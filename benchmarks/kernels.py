@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import concurrent.futures
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -58,6 +59,17 @@ RENDERED = """(expected) => {
   const live = outs.filter(n => n.firstElementChild &&
     !/^(Loading widget|Error displaying widget)/.test((n.textContent || '').trim()));
   return live.length >= expected;
+}"""
+
+
+SHOWN = """() => {
+  const c = {};
+  for (const n of document.querySelectorAll('.jp-OutputArea-output')) {
+    const t = (n.textContent || '').trim().slice(0, 30);
+    const k = /^(Loading widget|Error displaying widget)/.test(t) ? t : 'rendered';
+    c[k] = (c[k] || 0) + 1;
+  }
+  return JSON.stringify(c);
 }"""
 
 
@@ -214,13 +226,20 @@ async def _burst_once(server: Server, url: str, n: int, expected: int) -> tuple[
         start = time.monotonic()
 
         async def one(page: object) -> float | None:
+            loaded = None
             try:
                 await page.goto(url, timeout=DEAD_AFTER_S * 1000)  # type: ignore[attr-defined]
+                loaded = time.monotonic() - start
                 remaining = DEAD_AFTER_S - (time.monotonic() - start)
                 await page.wait_for_function(  # type: ignore[attr-defined]
                     RENDERED, arg=expected, timeout=max(remaining, 1) * 1000, polling=250
                 )
-            except Exception:
+            except Exception as exc:
+                shown = ""
+                with contextlib.suppress(Exception):
+                    shown = await page.evaluate(SHOWN)  # type: ignore[attr-defined]
+                why = "page never loaded" if loaded is None else f"loaded at {loaded:.0f}s"
+                print(f"  dead: {why}; outputs: {shown} ({type(exc).__name__})", flush=True)
                 return None
             return time.monotonic() - start
 

@@ -58,6 +58,10 @@ def voila_config(notebooks: list[str], served_root: str) -> dict[str, Any]:
         },
         "Voila": {"tornado_settings": {"headers": HEADERS}},
         "VoilaKernelManager": {"kernel_pools_config": pools, "fill_delay": 0},
+        # Kernels talk to the server over Unix sockets in Voilà's private connection folder, not
+        # TCP ports: ports are picked and then bound, so kernels starting together (a class
+        # opening a case at once) collided ("Address already in use") and their pages hung.
+        "KernelManager": {"transport": "ipc"},
         "MappingKernelManager": {
             "cull_idle_timeout": CULL_IDLE_SECONDS,
             "cull_interval": CULL_INTERVAL_SECONDS,

@@ -160,6 +160,17 @@ def test_a_culled_kernel_says_so_and_a_reload_restores_the_work(
     page.context.close()
 
 
+def test_the_widget_model_race_is_patched_on_every_page(browser: Browser, small: Served) -> None:
+    """ipywidgets issue 4026: our template replaces get_model's 2 s give-up (widget_models.js).
+
+    If a Voilà or ipywidgets upgrade changes how the page loads its widget packages, the patch
+    stops applying: this test says so, rather than a class finding out in a burst."""
+    for path in (CASE, "/voila/render/index.ipynb"):
+        page = _open(browser, small.url + path)
+        assert page.evaluate("window.__especWidgetModels") == "patched"
+        page.context.close()
+
+
 FAILED_WIDGET = """() => {
     const node = document.createElement("div");
     node.className = "jp-OutputArea-output";
