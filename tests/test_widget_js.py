@@ -35,4 +35,5 @@ def test_every_widget_module_is_checked() -> None:
 def test_text_is_set_as_text(module: Path) -> None:
     source = module.read_text(encoding="utf-8")
     assert [s for s in HTML_SINKS if s in source] == []
-    assert "textContent" in source, "text goes in with textContent (or append of a string)"
+    if "createElement" in source:  # a module that builds DOM puts its text in as text
+        assert "textContent" in source, "text goes in with textContent (or append of a string)"

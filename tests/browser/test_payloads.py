@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from ..payloads import CASE, payload_workbook
-from .conftest import _free_port, _stop, _wait_for, start_learner
+from .conftest import serve_workbook, start_learner
 
 pytestmark = pytest.mark.browser
 
@@ -38,23 +38,8 @@ def hostile_server(
     env |= {"ESPEC_DB_URL": f"sqlite:///{state / 'db.sqlite'}", "ESPEC_CACHE_DIR": str(state)}
     espec = [sys.executable, "-m", "espec_widgets.cli", "--root", str(root)]
     subprocess.run([*espec, "build"], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    log = state / "serve.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [*espec, "serve", "--port", str(port)],
-            cwd=root,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(f"{base}/voila/render/index.ipynb", proc, log)
-        yield base
-    finally:
-        _stop(proc)
+    with serve_workbook(root, state / "serve.log", env=env) as served:
+        yield served.url
 
 
 @pytest.fixture
