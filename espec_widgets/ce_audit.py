@@ -191,7 +191,7 @@ def _activity_words(activity: Any) -> tuple[int, int]:
 
 def _page_words(case: Case) -> int:
     """Words of the page around the activities: narrative, people, transcripts, debrief …"""
-    from .build.notebook import case_notebook
+    from .builder.notebook import case_notebook
 
     notebook = case_notebook(case, source="")
     words = sum(count_words(c.source) for c in notebook.cells if c.cell_type == "markdown")

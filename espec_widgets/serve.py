@@ -40,7 +40,7 @@ def voila_command(
 
 def _ensure_pdfs(root: Path) -> None:
     """The guides' PDFs are built where they are served, not committed: make any missing."""
-    from .build import BuildReport, write_guide_pdfs
+    from .builder import BuildReport, write_guide_pdfs
     from .case import CaseFileError
 
     report = BuildReport()

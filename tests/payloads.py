@@ -1,5 +1,5 @@
 """A workbook whose case carries a script-injection payload in every free-text field, for the
-tests that check no payload ever runs (tests/test_markup.py, tests/build, tests/browser)."""
+tests that check no payload ever runs (tests/test_markup.py, tests/builder, tests/browser)."""
 
 from __future__ import annotations
 

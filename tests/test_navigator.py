@@ -218,7 +218,7 @@ def test_the_landing_notebook_runs_in_a_kernel(workbook: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
 
-    from espec_widgets.build import build
+    from espec_widgets.builder import build
 
     build(workbook, pdfs=False)
     shutil.rmtree(workbook / "notebooks" / "gallery", ignore_errors=True)

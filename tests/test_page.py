@@ -11,7 +11,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 from espec_widgets.activities.sequence import SECRET_NAME, SequenceExercise
-from espec_widgets.build import build
+from espec_widgets.builder import build
 from espec_widgets.case.runtime import SequenceSpec, load_runtime_case
 from espec_widgets.page import CasePage
 from espec_widgets.store import open_store

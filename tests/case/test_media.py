@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from espec_widgets.build import build
+from espec_widgets.builder import build
 from espec_widgets.case import CaseFileError, media, parse_case
 
 VTT = (

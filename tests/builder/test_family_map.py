@@ -6,7 +6,7 @@ import base64
 import re
 from pathlib import Path
 
-from espec_widgets.build.family_map import ecomap_svg, family_map_html
+from espec_widgets.builder.family_map import ecomap_svg, family_map_html
 from espec_widgets.case import parse_case
 from espec_widgets.markup import clean
 

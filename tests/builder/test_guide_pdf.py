@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from espec_widgets.build import build, guide_pdf
+from espec_widgets.builder import build, guide_pdf
 from espec_widgets.case.guides import Guide, parse_guide
 
 from ..conftest import PROJECT

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from espec_widgets.build import build, plan
+from espec_widgets.builder import build, plan
 from espec_widgets.case import CaseFileError
 
 from ..conftest import PROJECT

@@ -9,7 +9,7 @@ import nbformat
 import pytest
 from nbconvert.filters.markdown import markdown2html
 
-from espec_widgets.build import build, guide_pdf
+from espec_widgets.builder import build, guide_pdf
 from espec_widgets.case import load_library
 from espec_widgets.cli import main
 from espec_widgets.markup import raw_html
