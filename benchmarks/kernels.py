@@ -106,16 +106,41 @@ def _mib(found: dict[str, int]) -> float:
 
 
 async def _open_page(browser: object, url: str, expected: int, *, retries: bool) -> object:
-    """A tab on url, once its widgets have all rendered (retrying a 503 as its page would)."""
+    """A tab on url once its widgets have all rendered (retrying a 503 as its page would).
+
+    A page may reload itself once when a widget failed to show (session.js): that navigation is
+    waited for, as a learner would wait. A page still not rendered after DEAD_AFTER_S is marked
+    dead (page.espec_dead) rather than stopping the measurement.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
     context = await browser.new_context()  # type: ignore[attr-defined]
     page = await context.new_page()
+    page.espec_dead = False
+    deadline = time.monotonic() + 180.0
     while True:
-        response = await page.goto(url, timeout=180_000)
+        try:
+            response = await page.goto(url, timeout=180_000)
+        except PlaywrightError as exc:  # the page's own reload interrupted ours
+            if "interrupted by another navigation" not in str(exc):
+                raise
+            break
         if response is None or response.status != 503 or not retries:
             break
         await asyncio.sleep(float(response.headers.get("retry-after", "60")))
-    await page.wait_for_function(RENDERED, arg=expected, timeout=180_000, polling=250)
-    return page
+        deadline = time.monotonic() + 180.0
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            await page.wait_for_function(
+                RENDERED, arg=expected, timeout=max(1.0, left) * 1000, polling=250
+            )
+            return page
+        except PlaywrightError as exc:
+            if "Timeout" in type(exc).__name__ or "Timeout" in str(exc) or left <= 0:
+                page.espec_dead = True
+                return page
+            await asyncio.sleep(0.5)  # the context went away in a self-reload: look again
 
 
 async def _lifecycle(server: Server, root: Path, tabs: int, gets: int, idle: int) -> dict:
@@ -129,7 +154,7 @@ async def _lifecycle(server: Server, root: Path, tabs: int, gets: int, idle: int
     bad: list[int] = []
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        opened = closed = 0
+        opened = closed = dead = 0
         for start in range(0, tabs, 5):  # a few learners at a time, each opening then leaving
             batch = [cases[(start + i) % len(cases)] for i in range(min(5, tabs - start))]
             pages = await asyncio.gather(
@@ -141,6 +166,7 @@ async def _lifecycle(server: Server, root: Path, tabs: int, gets: int, idle: int
                 )
             )
             opened += len(pages)
+            dead += sum(page.espec_dead for page in pages)  # type: ignore[attr-defined]
             for page in pages:
                 await page.close(run_before_unload=True)  # type: ignore[attr-defined]
                 await page.context.close()  # type: ignore[attr-defined]
@@ -170,13 +196,21 @@ async def _lifecycle(server: Server, root: Path, tabs: int, gets: int, idle: int
                 for i in range(idle)
             )
         )
+        dead += sum(page.espec_dead for page in kept)  # type: ignore[attr-defined]
         last_action = time.monotonic()
         await asyncio.sleep(max(0.0, 120 - (time.monotonic() - last_action)))
         after = kernels(server)
         for page in kept:
             await page.context.close()  # type: ignore[attr-defined]
         await browser.close()
-    return {"opened": opened, "closed": closed, "refused": refused, "bad": bad, "after": after}
+    return {
+        "opened": opened,
+        "closed": closed,
+        "dead": dead,
+        "refused": refused,
+        "bad": bad,
+        "after": after,
+    }
 
 
 def lifecycle(args: argparse.Namespace) -> int:
@@ -207,6 +241,7 @@ def lifecycle(args: argparse.Namespace) -> int:
     )
     if result["bad"]:
         print(f"answered with something but a page or a 503: {sorted(set(result['bad']))}")
+    print(f"pages whose widgets never all rendered (after one self-reload): {result['dead']}")
     print(
         f"opened={result['opened']} closed={result['closed']} gets={args.gets} "
         f"kernels_after={len(after)} pool={pools} peak_mib={sampler.peak_kib / 1024:.0f} "
