@@ -109,7 +109,7 @@ async def _open_page(browser: object, url: str, expected: int, *, retries: bool)
     """A tab on url once its widgets have all rendered (retrying a 503 as its page would).
 
     A page may reload itself once when a widget failed to show (session.js): that navigation is
-    waited for, as a learner would wait. A page still not rendered after DEAD_AFTER_S is marked
+    waited for, as a learner would wait. A page still not rendered 180 s after it loaded is marked
     dead (page.espec_dead) rather than stopping the measurement.
     """
     from playwright.async_api import Error as PlaywrightError
