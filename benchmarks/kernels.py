@@ -113,6 +113,7 @@ async def _open_page(browser: object, url: str, expected: int, *, retries: bool)
     dead (page.espec_dead) rather than stopping the measurement.
     """
     from playwright.async_api import Error as PlaywrightError
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     context = await browser.new_context()  # type: ignore[attr-defined]
     page = await context.new_page()
@@ -136,8 +137,11 @@ async def _open_page(browser: object, url: str, expected: int, *, retries: bool)
                 RENDERED, arg=expected, timeout=max(1.0, left) * 1000, polling=250
             )
             return page
-        except PlaywrightError as exc:
-            if "Timeout" in type(exc).__name__ or "Timeout" in str(exc) or left <= 0:
+        except PlaywrightTimeout:
+            page.espec_dead = True
+            return page
+        except PlaywrightError:
+            if left <= 0:
                 page.espec_dead = True
                 return page
             await asyncio.sleep(0.5)  # the context went away in a self-reload: look again

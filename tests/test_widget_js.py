@@ -26,6 +26,9 @@ HTML_SINKS = (
     "javascript:",
 )
 
+# Scripts that put no text on the page (so no textContent either): a fix to ipywidgets' manager.
+BUILDS_NO_DOM = {"widget_models.js"}
+
 
 def test_every_widget_module_is_checked() -> None:
     assert len(MODULES) >= 12, MODULES
@@ -35,5 +38,7 @@ def test_every_widget_module_is_checked() -> None:
 def test_text_is_set_as_text(module: Path) -> None:
     source = module.read_text(encoding="utf-8")
     assert [s for s in HTML_SINKS if s in source] == []
-    if "createElement" in source:  # a module that builds DOM puts its text in as text
+    if module.name in BUILDS_NO_DOM:
+        assert "createElement" not in source, f"{module.name} builds DOM now: check its text"
+    else:
         assert "textContent" in source, "text goes in with textContent (or append of a string)"
