@@ -1,12 +1,17 @@
-"""The store on a real SQLite file: identity, append-only history, drafts, migrations, concurrency."""
+"""The store on a real SQLite file and a real PostgreSQL: identity, append-only history, drafts,
+the revision check, concurrency."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing as mp
 import os
+import re
 import sqlite3
 import stat
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,11 +32,18 @@ from espec_widgets.store import (
 
 
 @pytest.fixture
-def url(tmp_path: Path) -> str:
+def url(store_url: str) -> str:
+    """Each test that takes url runs on SQLite and on PostgreSQL."""
+    return store_url
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'nested' / 'workbook.db'}"
 
 
-def test_file_is_created_in_wal_mode_and_migrated(url: str, tmp_path: Path) -> None:
+def test_file_is_created_in_wal_mode_and_migrated(sqlite_url: str, tmp_path: Path) -> None:
+    url = sqlite_url
     store = open_store(url, upgrade=True)
     path = tmp_path / "nested" / "workbook.db"
     assert path.exists()
@@ -153,44 +165,93 @@ def test_text_the_database_cannot_keep_is_refused_and_nothing_changes(url: str, 
 
 
 WRITERS = 8
-PER_WRITER = 40
+PER_WRITER = 25
 
 
-def _writer(url: str, token: str, n: int) -> None:
-    store = open_store(url, upgrade=True)
-    learner = store.find_learner(token)
+def _writer(url: str, token: str, n: int, out: Path) -> None:
+    """Write PER_WRITER responses and drafts for a learner of one's own and for the shared one."""
+    store = open_store(url)
+    shared, own = store.find_learner(token), store.add_learner(f"Writer {n}")
+    revisions = []
     for i in range(PER_WRITER):
-        store.add_response(
-            learner, "case", f"q{n}", {"chosen": [i], "writer": n}, correct=i % 2 == 0
-        )
-        store.update_or_create_draft(learner, "case", f"r{n}", f"writer {n} revision {i}")
+        store.add_response(own, "case", "q", {"chosen": [i]}, correct=None)
+        store.add_response(shared, "case", f"q{n}", {"chosen": [i], "writer": n}, correct=None)
+        assert store.update_or_create_draft(own, "case", "r", f"revision {i}") == i + 1
+        revisions.append(store.update_or_create_draft(shared, "case", "r", f"{n}: {i}"))
+    out.write_text(json.dumps({"token": own.token, "revisions": revisions}))
 
 
 def test_eight_processes_writing_at_once_lose_nothing(url: str, tmp_path: Path) -> None:
     store = open_store(url, upgrade=True)
-    learner = store.add_learner("Shared")
+    shared = store.add_learner("Shared")
     ctx = mp.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(url, learner.token, n)) for n in range(WRITERS)]
+    outs = [tmp_path / f"writer-{n}.json" for n in range(WRITERS)]
+    procs = [
+        ctx.Process(target=_writer, args=(url, shared.token, n, outs[n])) for n in range(WRITERS)
+    ]
     for p in procs:
         p.start()
     for p in procs:
         p.join(timeout=180)
     assert [p.exitcode for p in procs] == [0] * WRITERS
-    rows = store.find_responses(learner, "case")
+    results = [json.loads(out.read_text()) for out in outs]
+    for result in results:
+        own = store.find_learner(result["token"])
+        assert [r.payload["chosen"][0] for r in store.find_responses(own, "case")] == list(
+            range(PER_WRITER)
+        )
+        assert store.find_drafts(own, "case")["r"].revision == PER_WRITER
+    rows = store.find_responses(shared, "case")
     assert len(rows) == WRITERS * PER_WRITER
     for n in range(WRITERS):
         mine = [r.payload["chosen"][0] for r in rows if r.payload["writer"] == n]
         assert mine == list(range(PER_WRITER)), "each writer's history is complete and in order"
-    drafts = store.find_drafts(learner, "case")
-    assert {d.text for d in drafts.values()} == {
-        f"writer {n} revision {PER_WRITER - 1}" for n in range(WRITERS)
-    }
-    assert {d.revision for d in drafts.values()} == {PER_WRITER}
-    with sqlite3.connect(tmp_path / "nested" / "workbook.db") as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    given = sorted(r for result in results for r in result["revisions"])
+    assert given == list(range(1, WRITERS * PER_WRITER + 1)), "one revision each, no gap"
+    for result in results:
+        assert result["revisions"] == sorted(result["revisions"])
+    assert store.find_drafts(shared, "case")["r"].revision == WRITERS * PER_WRITER
+    if url.startswith("sqlite"):
+        with sqlite3.connect(str(sa.make_url(url).database)) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_store_takes_any_sqlalchemy_url(tmp_path: Path) -> None:
+def test_a_read_does_not_wait_for_a_writer(url: str) -> None:
+    """A 2 s write transaction holds the write lock; a read meanwhile answers at once."""
+    store = open_store(url, upgrade=True)
+    ana = store.add_learner("Ana")
+    store.add_response(ana, "c", "q", {"chosen": [0]}, correct=True)
+    writing, done = threading.Event(), threading.Event()
+
+    def slow_writer() -> None:
+        with store._write() as conn:
+            conn.execute(
+                tables.responses.insert().values(
+                    learner_id=ana.id,
+                    case_id="c",
+                    activity_id="q",
+                    payload={"chosen": [1]},
+                    correct=None,
+                    created_at=dt.datetime.now(dt.UTC),
+                )
+            )
+            writing.set()
+            done.wait(timeout=2)
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    assert writing.wait(timeout=10)
+    started = time.perf_counter()
+    seen = store.find_responses(ana, "c")
+    waited = time.perf_counter() - started
+    done.set()
+    writer.join()
+    assert [r.payload for r in seen] == [{"chosen": [0]}], "the uncommitted write is not seen"
+    assert waited < 0.5, f"the read waited {waited:.2f} s for the writer"
+    assert len(store.find_responses(ana, "c")) == 2
+
+
+def test_store_takes_any_sqlite_engine(tmp_path: Path) -> None:
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'plain.db'}")
     from espec_widgets.store.migrations import upgrade
 
@@ -337,7 +398,7 @@ def test_a_database_error_never_quotes_the_learners_text(url: str) -> None:
     ana = store.add_learner("Ana")
     with store.engine.begin() as conn:
         conn.exec_driver_sql("DROP TABLE drafts")
-    with pytest.raises(sa.exc.OperationalError) as failed:
+    with pytest.raises(sa.exc.DBAPIError) as failed:
         store.update_or_create_draft(ana, "c", "r", "MARKER my private reflection")
     assert "MARKER" not in str(failed.value)
-    assert "no such table: drafts" in str(failed.value)
+    assert re.search(r"no such table: drafts|relation \"drafts\" does not exist", str(failed.value))
