@@ -116,6 +116,30 @@ def cmd_serve(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from .store import StoreVersionError, upgrade
+
+    try:
+        before, after = upgrade(args.url)
+    except StoreVersionError as exc:  # newer than this workbook
+        print(f"espec: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"the database was at {before or 'nothing'}; it is at {after}"
+        if before != after
+        else f"ok: the database is at {after}, this workbook's revision"
+    )
+    return 0
+
+
+def cmd_db_current(args: argparse.Namespace) -> int:
+    from .store import HEAD, current
+
+    revision = current(args.url)
+    print(f"{revision or 'none (no workbook tables yet)'} (this workbook: {HEAD})")
+    return 0 if revision == HEAD else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="espec", description="ESPEC case workbook tools.")
     p.add_argument("--root", help="the workbook folder (default: found from the current folder)")
@@ -162,6 +186,26 @@ def parser() -> argparse.ArgumentParser:
         "--WorkbookKernelManager.unconnected_grace=30)",
     )
     serve.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="the store's schema: see its revision, upgrade it")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    for name, func, text in (
+        (
+            "upgrade",
+            cmd_db_upgrade,
+            "create the database or upgrade it to this workbook's revision",
+        ),
+        (
+            "current",
+            cmd_db_current,
+            "print the database's revision (exit 1 if not this workbook's)",
+        ),
+    ):
+        step = db_sub.add_parser(name, help=text)
+        step.add_argument(
+            "--url", help="the database URL (default: $ESPEC_DB_URL, else the per-user file)"
+        )
+        step.set_defaults(func=func)
     return p
 
 

@@ -60,6 +60,14 @@ def serve(
         print("espec: notebooks are not built yet; run `espec build` first", file=sys.stderr)
         return 2
     _ensure_pdfs(root)
+    # Kernels only check the store's revision: bring it up to date before any of them starts.
+    from .store import StoreVersionError, default_url, upgrade
+
+    try:
+        upgrade(default_url())
+    except StoreVersionError as exc:  # newer than this workbook
+        print(f"espec: {exc}", file=sys.stderr)
+        return 1
     env = server_env(root)
     print(f"Serving the workbook at http://{host}:{port}/{LANDING}  (Ctrl+C to stop)", flush=True)
     # Become Voila rather than wait for it, so that signals (Ctrl+C, a service manager's

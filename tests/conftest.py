@@ -36,3 +36,14 @@ def _no_server_log_after_a_test() -> Iterator[None]:
     for handler in [h for h in root.handlers if isinstance(h, _ServerLog)]:
         root.removeHandler(handler)
     logging.captureWarnings(False)
+
+
+from tests.pg import new_database, postgres_server  # noqa: E402, F401  (fixtures for every test)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each engine the store runs on."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store' / 'workbook.db'}"
+    return new_database(request.getfixturevalue("postgres_server"))

@@ -8,7 +8,7 @@ import pytest
 
 from espec_widgets import page as page_module
 from espec_widgets.page import WAITING, CasePage, open_case
-from espec_widgets.store import open_store
+from espec_widgets.store import open_store, upgrade
 
 
 @pytest.fixture
@@ -19,6 +19,7 @@ def env(workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.delenv("QUERY_STRING", raising=False)
     monkeypatch.delenv("JUPYTERHUB_USER", raising=False)
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    upgrade(url)  # as the server does before it serves: pages only check the revision
     return url
 
 

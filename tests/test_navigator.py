@@ -12,7 +12,7 @@ import pytest
 from espec_widgets import navigator as nav
 from espec_widgets.curriculum import Status, module_status, sort_key
 from espec_widgets.page import CasePage, open_case
-from espec_widgets.store import open_store
+from espec_widgets.store import open_store, upgrade
 
 from .conftest import FIXTURES
 
@@ -32,6 +32,7 @@ def env(workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         monkeypatch.setenv(name, value)
     for name in ("QUERY_STRING", "JUPYTERHUB_USER", "VOILA_PREHEAT"):
         monkeypatch.delenv(name, raising=False)
+    upgrade(url)  # as the server does before it serves: pages only check the revision
     return url
 
 

@@ -78,7 +78,7 @@ def test_broken_case_shows_a_message_to_learners(
 
 def test_a_page_keys_the_sequence_order_with_its_store_secret(tmp_path: Path) -> None:
     case = load_runtime_case(PROJECT / "data" / "gallery" / "component-gallery.yaml")
-    store = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    store = open_store(f"sqlite:///{tmp_path / 'store.db'}", upgrade=True)
     page = CasePage(case, store=store)
     widget = page.widget("gallery-sequence")
     assert isinstance(widget, SequenceExercise)

@@ -7,6 +7,8 @@ import logging
 import os
 import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
@@ -15,11 +17,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..storable_text import UnstorableText, why_unstorable
-from . import tables
-from .migrations import LATEST, StoreVersionError, migrate
+from . import migrations, tables
+from .migrations import HEAD, StoreVersionError
 
 __all__ = [
-    "LATEST",
+    "HEAD",
     "CaseProgress",
     "Draft",
     "InvalidToken",
@@ -28,8 +30,10 @@ __all__ = [
     "Store",
     "StoreVersionError",
     "UnstorableText",
+    "current",
     "default_url",
     "open_store",
+    "upgrade",
 ]
 
 URL_ENV = "ESPEC_DB_URL"
@@ -38,6 +42,11 @@ MAX_NAME = 80
 SECRET_BYTES = 32
 PRIVATE_FOLDER, PRIVATE_FILE = 0o700, 0o600
 """Learners' names and work are readable by the account that serves the workbook, no other."""
+POOL = {"pool_size": 1, "max_overflow": 2}
+"""Connections per process (a kernel, the server): one kept open, two more at a burst; see
+docs/serving.md for the budget this gives a server and a PostgreSQL."""
+RECYCLE = 1800
+"""Seconds before a PostgreSQL connection is replaced (idle ones are also pinged before use)."""
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +143,7 @@ def _sqlite_engine(url: str) -> sa.Engine:
             _private_sqlite_file(Path(path))
         else:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 30}, hide_parameters=True, **POOL)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
@@ -143,16 +152,33 @@ def _sqlite_engine(url: str) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a learner's answer, once saved, survives a power cut too (WAL's NORMAL may lose
+        # the last commits); each save is one short transaction, so the extra fsync is cheap.
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
     def _on_begin(conn: sa.Connection) -> None:
-        # Take the write lock up front: a deferred transaction that later writes can fail with
-        # SQLITE_BUSY without waiting for the busy timeout.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # A write takes the write lock up front (a deferred transaction that later writes can
+        # fail with SQLITE_BUSY without waiting for the busy timeout); a read takes no lock,
+        # so WAL lets it run while another connection writes.
+        write = conn.get_execution_options().get(WRITE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _engine(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url)
+    # hide_parameters: a database error, logged, never quotes a learner's text
+    return sa.create_engine(
+        url, hide_parameters=True, pool_pre_ping=True, pool_recycle=RECYCLE, **POOL
+    )
+
+
+WRITE = "espec_write"
+"""The execution option that marks a write transaction (BEGIN IMMEDIATE on SQLite)."""
 
 
 def _check_storable(*values: Any) -> None:
@@ -165,6 +191,14 @@ def _check_storable(*values: Any) -> None:
             _check_storable(*value.keys(), *value.values())
         elif isinstance(value, list | tuple):
             _check_storable(*value)
+
+
+def _insert(conn: sa.Connection) -> Any:
+    """The dialect's INSERT, which has ON CONFLICT (SQLite and PostgreSQL; no other is supported)."""
+    dialect = conn.dialect.name
+    if dialect not in {"sqlite", "postgresql"}:
+        raise NotImplementedError(f"the store runs on SQLite or PostgreSQL, not {dialect}")
+    return import_module(f"sqlalchemy.dialects.{dialect}").insert
 
 
 def _insert_if_missing(conn: sa.Connection, table: sa.Table, **values: Any) -> None:
@@ -190,20 +224,38 @@ class Store:
 
     def __init__(self, engine: sa.Engine) -> None:
         self.engine = engine
+        self._writer = engine.execution_options(**{WRITE: True})
         self._secrets: dict[str, bytes] = {}
+
+    @contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        """A read: no write lock, rolled back at the end (it changed nothing)."""
+        with self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[sa.Connection]:
+        """One short write transaction, committed at the end."""
+        with self._writer.begin() as conn:
+            yield conn
 
     @staticmethod
     def _now() -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
     # learners
-    def add_learner(self, display_name: str, *, hub_user: str | None = None) -> Learner:
-        _check_storable(display_name, hub_user)
+    @staticmethod
+    def _name(display_name: str) -> str:
         name = " ".join(display_name.split())[:MAX_NAME]
         if not name:
             raise ValueError("a display name is needed")
+        return name
+
+    def add_learner(self, display_name: str, *, hub_user: str | None = None) -> Learner:
+        _check_storable(display_name, hub_user)
+        name = self._name(display_name)
         token = secrets.token_urlsafe(24)  # 32 characters, 192 bits
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             result = conn.execute(
                 tables.learners.insert().values(
                     token=token, display_name=name, hub_user=hub_user, created_at=self._now()
@@ -216,7 +268,7 @@ class Store:
         """The learner a resume token belongs to; InvalidToken says whether it was malformed."""
         if not isinstance(token, str) or not TOKEN_PATTERN.match(token):
             raise InvalidToken("this resume link is not valid (it looks cut short or altered)")
-        with self.engine.begin() as conn:
+        with self._read() as conn:
             row = conn.execute(
                 sa.select(tables.learners).where(tables.learners.c.token == token)
             ).first()
@@ -225,19 +277,23 @@ class Store:
         return Learner(row.id, row.token, row.display_name, row.hub_user)
 
     def update_or_create_hub_learner(self, hub_user: str, display_name: str) -> Learner:
+        """The hub user's learner, made on the first visit: one statement, so concurrent first
+        visits agree on one row (the first name given stays)."""
         _check_storable(hub_user, display_name)
-        for _ in range(2):  # a concurrent first visit may create the row between our steps
-            with self.engine.begin() as conn:
-                row = conn.execute(
-                    sa.select(tables.learners).where(tables.learners.c.hub_user == hub_user)
-                ).first()
-            if row is not None:
-                return Learner(row.id, row.token, row.display_name, row.hub_user)
-            try:
-                return self.add_learner(display_name, hub_user=hub_user)
-            except sa.exc.IntegrityError:
-                continue
-        raise RuntimeError(f"could not create or find the hub learner {hub_user!r}")
+        t = tables.learners
+        with self._write() as conn:
+            insert = _insert(conn)(t).values(
+                token=secrets.token_urlsafe(24),
+                display_name=self._name(display_name),
+                hub_user=hub_user,
+                created_at=self._now(),
+            )
+            row = conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[t.c.hub_user], set_={"hub_user": insert.excluded.hub_user}
+                ).returning(t.c.id, t.c.token, t.c.display_name, t.c.hub_user)
+            ).one()
+        return Learner(row.id, row.token, row.display_name, row.hub_user)
 
     # responses: append-only
     def add_response(
@@ -250,7 +306,7 @@ class Store:
         correct: bool | None,
     ) -> None:
         _check_storable(case_id, activity_id, payload)
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(
                 tables.responses.insert().values(
                     learner_id=learner.id,
@@ -264,7 +320,7 @@ class Store:
 
     def find_responses(self, learner: Learner, case_id: str) -> list[Response]:
         r = tables.responses
-        with self.engine.begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 sa.select(r)
                 .where(r.c.learner_id == learner.id, r.c.case_id == case_id)
@@ -278,49 +334,37 @@ class Store:
     def update_or_create_draft(
         self, learner: Learner, case_id: str, activity_id: str, text: str
     ) -> int:
-        """Save a reflection draft; returns its new revision number."""
-        _check_storable(case_id, activity_id, text)
-        for attempt in range(2):
-            try:
-                return self._write_draft(learner, case_id, activity_id, text)
-            except sa.exc.IntegrityError:
-                # Another connection created the same draft first (possible on PostgreSQL,
-                # where transactions do not take the write lock up front): update it instead.
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        """Save a reflection draft; returns its new revision number.
 
-    def _write_draft(self, learner: Learner, case_id: str, activity_id: str, text: str) -> int:
+        One INSERT ... ON CONFLICT DO UPDATE: concurrent saves of one draft each get their own
+        revision, with no gap, on both engines.
+        """
+        _check_storable(case_id, activity_id, text)
         d = tables.drafts
-        key = (
-            (d.c.learner_id == learner.id)
-            & (d.c.case_id == case_id)
-            & (d.c.activity_id == activity_id)
-        )
-        with self.engine.begin() as conn:
-            current = conn.execute(sa.select(d.c.revision).where(key).with_for_update()).scalar()
-            if current is None:
-                conn.execute(
-                    d.insert().values(
-                        learner_id=learner.id,
-                        case_id=case_id,
-                        activity_id=activity_id,
-                        text=text,
-                        revision=1,
-                        updated_at=self._now(),
-                    )
-                )
-                return 1
-            conn.execute(
-                d.update()
-                .where(key)
-                .values(text=text, revision=current + 1, updated_at=self._now())
+        with self._write() as conn:
+            insert = _insert(conn)(d).values(
+                learner_id=learner.id,
+                case_id=case_id,
+                activity_id=activity_id,
+                text=text,
+                revision=1,
+                updated_at=self._now(),
             )
-            return int(current) + 1
+            revision = conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[d.c.learner_id, d.c.case_id, d.c.activity_id],
+                    set_={
+                        "text": insert.excluded.text,
+                        "revision": d.c.revision + 1,
+                        "updated_at": insert.excluded.updated_at,
+                    },
+                ).returning(d.c.revision)
+            ).scalar_one()
+        return int(revision)
 
     def find_drafts(self, learner: Learner, case_id: str) -> dict[str, Draft]:
         d = tables.drafts
-        with self.engine.begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 sa.select(d).where(d.c.learner_id == learner.id, d.c.case_id == case_id)
             ).all()
@@ -336,27 +380,25 @@ class Store:
         """Record which activities of a case are done (and that the learner opened it)."""
         _check_storable(case_id, done)
         p = tables.progress
-        key = (p.c.learner_id == learner.id) & (p.c.case_id == case_id)
-        values = {"done": list(done), "total": total, "updated_at": self._now()}
-        for attempt in range(2):
-            try:
-                with self.engine.begin() as conn:
-                    found = conn.execute(sa.select(p.c.case_id).where(key).with_for_update())
-                    if found.first() is None:
-                        conn.execute(
-                            p.insert().values(learner_id=learner.id, case_id=case_id, **values)
-                        )
-                    else:
-                        conn.execute(p.update().where(key).values(**values))
-                return
-            except sa.exc.IntegrityError:  # a concurrent first write won (PostgreSQL)
-                if attempt:
-                    raise
+        with self._write() as conn:
+            insert = _insert(conn)(p).values(
+                learner_id=learner.id,
+                case_id=case_id,
+                done=list(done),
+                total=total,
+                updated_at=self._now(),
+            )
+            conn.execute(
+                insert.on_conflict_do_update(
+                    index_elements=[p.c.learner_id, p.c.case_id],
+                    set_={c: insert.excluded[c] for c in ("done", "total", "updated_at")},
+                )
+            )
 
     def find_progress(self, learner: Learner) -> dict[str, CaseProgress]:
         """Every case the learner has opened, with what the page last reported."""
         p = tables.progress
-        with self.engine.begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(p).where(p.c.learner_id == learner.id)).all()
         return {
             x.case_id: CaseProgress(
@@ -375,7 +417,7 @@ class Store:
             sa.select(r.c.case_id).where(r.c.learner_id == learner.id),
             sa.select(d.c.case_id).where(d.c.learner_id == learner.id),
         )
-        with self.engine.begin() as conn:
+        with self._read() as conn:
             return {row[0] for row in conn.execute(query)}
 
     # server secrets: one random value per name and deployment, never shown to a browser
@@ -389,9 +431,10 @@ class Store:
             return cached
         s = tables.server_secrets
         query = sa.select(s.c.value).where(s.c.name == name)
-        with self.engine.begin() as conn:
+        with self._read() as conn:
             value = conn.execute(query).scalar()
-            if value is None:
+        if value is None:
+            with self._write() as conn:
                 _insert_if_missing(
                     conn,
                     s,
@@ -404,12 +447,40 @@ class Store:
         return secret
 
 
-def open_store(url: str | None = None) -> Store:
-    """Connect (creating and migrating the database if needed). Nothing happens on import."""
-    url = url or default_url()
-    if url.startswith("sqlite"):
-        engine = _sqlite_engine(url)
-    else:  # hide_parameters: a database error, logged, never quotes a learner's text
-        engine = sa.create_engine(url, hide_parameters=True)
-    migrate(engine)
+def open_store(url: str | None = None, *, upgrade: bool = False) -> Store:
+    """Connect to the store; nothing happens on import.
+
+    A kernel only checks that the database is at this workbook's revision (StoreVersionError
+    says which command to run if not); upgrade=True, for the server and `espec db upgrade`,
+    creates or upgrades it first.
+    """
+    engine = _engine(url or default_url())
+    try:
+        if upgrade:
+            migrations.upgrade(engine)
+        else:
+            with engine.connect() as conn:
+                migrations.check(conn)
+    except BaseException:
+        engine.dispose()
+        raise
     return Store(engine)
+
+
+def upgrade(url: str | None = None) -> tuple[str | None, str]:
+    """Create or upgrade the database to this workbook's revision: (revision before, after)."""
+    engine = _engine(url or default_url())
+    try:
+        return migrations.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def current(url: str | None = None) -> str | None:
+    """The database's revision (None: no workbook tables yet); changes nothing."""
+    engine = _engine(url or default_url())
+    try:
+        with engine.connect() as conn:
+            return migrations.revision_of(conn)
+    finally:
+        engine.dispose()

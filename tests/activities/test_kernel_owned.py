@@ -33,7 +33,9 @@ def gallery() -> RuntimeCase:
 
 def _families(gallery: RuntimeCase, tmp_path: Path) -> dict[str, KernelOwnedWidget]:
     widgets: dict[str, KernelOwnedWidget] = {a.type: widget_for(a) for a in gallery.activities}
-    widgets["learner bar"] = LearnerBar(open_store(f"sqlite:///{tmp_path / 'store.db'}"))
+    widgets["learner bar"] = LearnerBar(
+        open_store(f"sqlite:///{tmp_path / 'store.db'}", upgrade=True)
+    )
     widgets["navigator"] = Navigator([])
     widgets["encounter"] = EncounterPlayer(title="A scene", lines=[{"who": "A", "text": "Hi."}])
     return widgets

@@ -15,6 +15,7 @@ from espec_widgets.activities.rewrite import CLOSED, MIN_WORDS, RewriteExercise
 from espec_widgets.case import parse_case
 from espec_widgets.case.runtime import RewriteSpec, from_case
 from espec_widgets.page import CasePage, open_case
+from espec_widgets.store import upgrade
 
 REWRITE = """\
   - id: better-line
@@ -363,6 +364,7 @@ def rewrite_workbook(
     (workbook / "data" / "cases" / "minimal-case.yaml").write_text(text, encoding="utf-8")
     monkeypatch.setenv("ESPEC_ROOT", str(workbook))
     monkeypatch.setenv("ESPEC_DB_URL", f"sqlite:///{tmp_path / 'store.db'}")
+    upgrade(f"sqlite:///{tmp_path / 'store.db'}")  # as the server does before it serves
     monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
     for name in ("QUERY_STRING", "JUPYTERHUB_USER", "VOILA_PREHEAT"):
         monkeypatch.delenv(name, raising=False)

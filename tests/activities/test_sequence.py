@@ -121,9 +121,11 @@ LONG = _spec("long-order", 12)
 
 def test_each_deployment_has_its_own_order_and_keeps_it(tmp_path: Path) -> None:
     one, other = (f"sqlite:///{tmp_path / name}" for name in ("one.db", "other.db"))
-    first = widget_for(LONG, secret_for=open_store(one).find_or_add_secret)
-    again = widget_for(LONG, secret_for=open_store(one).find_or_add_secret)  # another kernel
-    elsewhere = widget_for(LONG, secret_for=open_store(other).find_or_add_secret)
+    first = widget_for(LONG, secret_for=open_store(one, upgrade=True).find_or_add_secret)
+    again = widget_for(
+        LONG, secret_for=open_store(one, upgrade=True).find_or_add_secret
+    )  # another kernel
+    elsewhere = widget_for(LONG, secret_for=open_store(other, upgrade=True).find_or_add_secret)
     assert first.items == again.items, "the same deployment: the same order on every visit"
     assert first.items != elsewhere.items, "another deployment's secret: another order"
     assert not any(w.items == [s.text for s in LONG.steps] for w in (first, elsewhere))

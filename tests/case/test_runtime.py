@@ -16,6 +16,7 @@ from espec_widgets.case.runtime import (
     from_case,
     load_runtime_case,
 )
+from espec_widgets.store import upgrade
 
 
 @pytest.fixture
@@ -92,6 +93,7 @@ def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path,
         "ESPEC_DB_URL": f"sqlite:///{cache / 'db.sqlite'}",
         "PATH": "/usr/bin:/bin",
     }
+    upgrade(env["ESPEC_DB_URL"])  # as the server does before it serves
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
     )

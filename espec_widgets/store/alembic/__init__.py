@@ -1,0 +1,1 @@
+"""Alembic's script folder for the store: env.py and the frozen revisions in versions/."""
