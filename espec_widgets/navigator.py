@@ -209,17 +209,31 @@ class NavigatorPage:
         self.identity.resolve()
 
 
-def open_navigator() -> NavigatorPage:
+class UnavailablePage:
+    """The landing page when the store cannot open: the message is shown, nothing else runs."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+
+    def resume(self) -> None:
+        pass
+
+
+def open_navigator() -> NavigatorPage | UnavailablePage:
     """The landing page's kernel: the curriculum and the learner bar, shown."""
     from IPython.display import display
 
     from .kernel_log import route_to_server_log
-    from .store import open_store
+    from .page import _message, open_page_store
 
     route_to_server_log()
 
+    store, problem = open_page_store()
+    if store is None:
+        display(_message(problem))
+        return UnavailablePage(problem)
     modules, problems = load_modules(project_root())
-    page = NavigatorPage(open_store(), Navigator(modules, problems=problems))
+    page = NavigatorPage(store, Navigator(modules, problems=problems))
     display(page.identity)
     display(page.navigator)
     return page

@@ -33,6 +33,34 @@ def _message(text: str) -> Any:
     return w.HTML(f'<div role="alert" class="espec-error">{html.escape(text)}</div>')
 
 
+STORE_PROBLEM = "This page cannot open the workbook's saved work yet. Please tell your course team: {}."
+
+
+def open_page_store() -> tuple[Any, str]:
+    """The store for a page's kernel, or (None, one sentence for the learner) when it cannot open.
+
+    A kernel never migrates (the server does): a database at another revision gets the
+    sentence naming the command to run, and an unreachable one says so; the details go to
+    the server log, not the page.
+    """
+    import sqlalchemy as sa
+
+    from .store import StoreVersionError, open_store
+
+    try:
+        return open_store(), ""
+    except StoreVersionError as exc:
+        if strict():
+            raise
+        log.warning("store not at this workbook's revision: %s", exc)
+        return None, STORE_PROBLEM.format(exc)
+    except sa.exc.SQLAlchemyError as exc:
+        if strict():
+            raise
+        log.warning("store unreachable: %s", type(exc).__name__)
+        return None, STORE_PROBLEM.format("the database cannot be reached")
+
+
 class CasePage:
     """One learner's view of one case in one kernel: identity, widgets, and their stored state."""
 
@@ -197,7 +225,6 @@ def open_case(case_id: str) -> CasePage:
 
     from .identity import LearnerBar
     from .kernel_log import route_to_server_log
-    from .store import open_store
 
     route_to_server_log()
 
@@ -218,7 +245,11 @@ def open_case(case_id: str) -> CasePage:
         text = "This case could not be loaded. Please tell your course team. Details:\n" + str(exc)
         display(_message(text))
         return CasePage(None, error=text)
-    page = CasePage(case, store=open_store())
+    store, problem = open_page_store()
+    if store is None:
+        display(_message(problem))
+        return CasePage(None, error=problem)
+    page = CasePage(case, store=store)
     page.identity = LearnerBar(page.store, home=HOME)
     page.identity.on_learner(page.start)
     display(page.identity)

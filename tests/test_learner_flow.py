@@ -321,3 +321,33 @@ def test_progress_that_cannot_be_stored_never_costs_the_answer(
     assert [
         r.activity_id for r in open_store(env).find_responses(page.learner, "minimal-case")
     ] == ["who-decides"]
+
+
+@pytest.mark.parametrize("opener", ["case", "navigator"])
+def test_a_database_at_another_revision_gets_one_sentence_not_a_traceback(
+    env: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, opener: str
+) -> None:
+    """A kernel never migrates: an old store (or a newer one) gets the command to run."""
+    import sqlite3
+
+    from espec_widgets.navigator import open_navigator
+
+    monkeypatch.setenv("ESPEC_STRICT", "0")
+    shown: list[object] = []
+    monkeypatch.setattr("IPython.display.display", lambda *objs, **kw: shown.extend(objs))
+    old = tmp_path / "old.db"
+    with sqlite3.connect(old) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.execute("INSERT INTO alembic_version VALUES ('0001')")
+    monkeypatch.setenv("ESPEC_DB_URL", f"sqlite:///{old}")
+    page = open_case("minimal-case") if opener == "case" else open_navigator()
+    page.resume()  # the notebook's last cell runs too, and does nothing
+    (message,) = shown
+    text = message.value  # type: ignore[attr-defined]
+    assert 'role="alert"' in text
+    assert "revision 0001, older than this workbook" in text
+    assert "run `espec db upgrade`" in text and "Traceback" not in text
+    with sqlite3.connect(old) as conn:  # the page changed nothing
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert tables == {"alembic_version"}
