@@ -33,7 +33,9 @@ def _message(text: str) -> Any:
     return w.HTML(f'<div role="alert" class="espec-error">{html.escape(text)}</div>')
 
 
-STORE_PROBLEM = "This page cannot open the workbook's saved work yet. Please tell your course team: {}."
+STORE_PROBLEM = (
+    "This page cannot open the workbook's saved work yet. Please tell your course team: {}."
+)
 
 
 def open_page_store() -> tuple[Any, str]:
