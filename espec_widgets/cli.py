@@ -11,15 +11,42 @@ from .case.errors import CaseFileError
 
 
 def _root(args: argparse.Namespace) -> Path:
+    """The workbook folder: the command's DIR, else --root, else found from the current folder."""
     from .paths import project_root
 
-    return project_root(Path(args.root) if args.root else None)
+    folder = getattr(args, "folder", None) or args.root
+    if folder and not (Path(folder) / "data" / "cases").is_dir():
+        raise FileNotFoundError(
+            f"{folder} is not a workbook folder (no data/cases in it); "
+            "make one with `espec init DIR`"
+        )
+    return project_root(Path(folder) if folder else None)
+
+
+def _split_workbook_folder(args: argparse.Namespace) -> None:
+    """`espec check DIR` with DIR a workbook folder checks that folder, as serve and build do."""
+    if len(args.paths) == 1 and (Path(args.paths[0]) / "data" / "cases").is_dir():
+        args.folder, args.paths = args.paths[0], []
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import FolderNotEmptyError, init
+
+    try:
+        folder = init(Path(args.folder))
+    except FolderNotEmptyError as exc:
+        print(f"espec: {exc}", file=sys.stderr)
+        return 1
+    print(f"made a workbook folder at {folder}")
+    print(f"serve it with: espec serve {args.folder}")
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     from .case import load_library
     from .paths import data_dir
 
+    _split_workbook_folder(args)
     root = _root(args)
     paths = [Path(p) for p in args.paths] or None
     missing = [p for p in paths or [] if not p.exists()]
@@ -80,6 +107,7 @@ def cmd_ce_audit(args: argparse.Namespace) -> int:
     from .ce_audit import audit, render
     from .paths import data_dir
 
+    _split_workbook_folder(args)
     root = _root(args)
     paths = [Path(p) for p in args.paths] or None
     for p in paths or []:
@@ -103,8 +131,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     options = list(args.server_options)
-    if options[:1] == ["--"]:
-        options = options[1:]
     for flag, name in (
         ("max_kernels", "max_kernels"),
         ("max_kernels_per_client", "max_kernels_per_client"),
@@ -145,11 +171,22 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--root", help="the workbook folder (default: found from the current folder)")
     sub = p.add_subparsers(dest="command", required=True)
 
+    init = sub.add_parser(
+        "init", help="make a new workbook folder with the program's cases and guides, built"
+    )
+    init.add_argument("folder", metavar="DIR", help="a new or empty folder")
+    init.set_defaults(func=cmd_init)
+
     check = sub.add_parser("check", help="validate case files and report every problem")
-    check.add_argument("paths", nargs="*", help="case files or folders (default: data/cases)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        help="case files or folders, or one workbook folder (default: this workbook's data/cases)",
+    )
     check.set_defaults(func=cmd_check)
 
     build = sub.add_parser("build", help="turn case files into notebooks")
+    build.add_argument("folder", metavar="DIR", nargs="?", help="the workbook folder")
     build.add_argument(
         "--check", action="store_true", help="change nothing; fail if notebooks are out of date"
     )
@@ -164,7 +201,14 @@ def parser() -> argparse.ArgumentParser:
     ce.add_argument("--detail", action="store_true", help="also list every activity's minutes")
     ce.set_defaults(func=cmd_ce_audit)
 
-    serve = sub.add_parser("serve", help="serve the workbook to learners with Voilà")
+    serve = sub.add_parser(
+        "serve",
+        help="serve the workbook to learners with Voilà",
+        usage="espec serve [DIR] [options] [-- server options]",
+        epilog="After --, options for the server itself (Voilà and traitlets options, e.g. "
+        "-- --WorkbookKernelManager.unconnected_grace=30).",
+    )
+    serve.add_argument("folder", metavar="DIR", nargs="?", help="the workbook folder")
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--open", action="store_true", help="open a browser tab")
@@ -178,12 +222,6 @@ def parser() -> argparse.ArgumentParser:
         "--max-kernels-per-client",
         type=int,
         help="most kernels one client address may hold (0: no limit; default: half the server's)",
-    )
-    serve.add_argument(
-        "server_options",
-        nargs=argparse.REMAINDER,
-        help="after --, options for the server itself (Voilà and traitlets options, e.g. "
-        "--WorkbookKernelManager.unconnected_grace=30)",
     )
     serve.set_defaults(func=cmd_serve)
 
@@ -210,7 +248,17 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    # Everything after a bare -- goes to the server as it is (only `espec serve` takes it).
+    extra: list[str] = []
+    if "--" in words:
+        at = words.index("--")
+        words, extra = words[:at], words[at + 1 :]
+    p = parser()
+    args = p.parse_args(words)
+    if extra and args.command != "serve":
+        p.error(f"options after -- are for `espec serve` only: {' '.join(extra)}")
+    args.server_options = extra
     try:
         return int(args.func(args))
     except CaseFileError as exc:

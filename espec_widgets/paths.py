@@ -29,3 +29,18 @@ def data_dir(root: Path) -> Path:
 def notebooks_dir(root: Path) -> Path:
     """The learner-facing root that Voilà serves. Staff views never live under it."""
     return root / "notebooks"
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def template_data() -> Path:
+    """The program's own data folder (cases, guides), which `espec init` copies.
+
+    An installed wheel carries it as espec_widgets/_template/data; in a source checkout
+    (an editable install) it is the repository's data/ folder beside the package.
+    """
+    for candidate in (PACKAGE / "_template" / "data", PACKAGE.parent / "data"):
+        if (candidate / "cases").is_dir():
+            return candidate
+    raise FileNotFoundError(f"this installation of the workbook has no case files ({PACKAGE})")

@@ -14,10 +14,27 @@ TEMPLATES = Path(__file__).parent / "share"
 """A Jupyter data folder holding the workbook's Voilà template (voila/templates/espec)."""
 
 
+def template_installed() -> bool:
+    """Is the template where Voilà looks in every mode (installed as Jupyter shared data)?"""
+    from jupyter_core.paths import jupyter_path
+
+    return any(
+        (Path(p) / "conf.json").is_file() for p in jupyter_path("voila", "templates", "espec")
+    )
+
+
 def server_env(root: Path) -> dict[str, str]:
-    """The environment Voilà (and so every kernel) runs with: the root and our template."""
-    jupyter_path = os.pathsep.join(p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH")) if p)
-    return {**os.environ, ROOT_ENV: str(root), "JUPYTER_PATH": jupyter_path}
+    """The environment Voilà (and so every kernel) runs with: the root, and our template where
+    it is not installed as shared data (a source checkout run without installing)."""
+    env = {**os.environ, ROOT_ENV: str(root)}
+    # A source checkout serves its own template first, so that edits to it show without a
+    # reinstall (an editable install copies shared data once).
+    source_checkout = (TEMPLATES.parent.parent / "pyproject.toml").is_file()
+    if source_checkout or not template_installed():
+        env["JUPYTER_PATH"] = os.pathsep.join(
+            p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH")) if p
+        )
+    return env
 
 
 def voila_command(

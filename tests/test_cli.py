@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def espec(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "ESPEC_ROOT"}
@@ -96,3 +98,35 @@ def test_serve_refuses_before_build(workbook: Path) -> None:
     result = espec("serve", "--port", "1", cwd=workbook)
     assert result.returncode == 2
     assert "run `espec build` first" in result.stderr
+
+
+def test_commands_take_the_workbook_folder(
+    workbook: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`espec check DIR` and `espec build DIR` work on a folder from anywhere."""
+    tmp_path = tmp_path_factory.mktemp("elsewhere")
+    checked = espec("check", str(workbook), cwd=tmp_path)
+    assert checked.returncode == 0 and "ok: 1 case and 1 guide checked" in checked.stdout
+    built = espec("build", str(workbook), cwd=tmp_path)
+    assert built.returncode == 0 and (workbook / "voila.json").is_file(), built.stderr
+    assert espec("build", "--check", str(workbook), cwd=tmp_path).returncode == 0
+    wrong = espec("serve", str(tmp_path), cwd=tmp_path)
+    assert wrong.returncode == 2 and "is not a workbook folder" in wrong.stderr
+    assert "espec init DIR" in wrong.stderr
+    stray = espec("check", "--", "--port=1", cwd=workbook)
+    assert stray.returncode == 2 and "for `espec serve` only" in stray.stderr
+
+
+def test_init_makes_a_built_workbook_and_never_writes_over_one(tmp_path: Path) -> None:
+    made = espec("init", "course", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    folder = tmp_path / "course"
+    assert sorted(p.name for p in (folder / "data" / "cases").glob("*.yaml")) == sorted(
+        p.name for p in (Path(__file__).parents[1] / "data" / "cases").glob("*.yaml")
+    )
+    assert (folder / "voila.json").is_file()
+    assert espec("build", "--check", "course", cwd=tmp_path).returncode == 0
+    (folder / "data" / "cases" / "mine.yaml").write_text("edited by an educator\n")
+    again = espec("init", "course", cwd=tmp_path)
+    assert again.returncode == 1 and "not empty" in again.stderr
+    assert (folder / "data" / "cases" / "mine.yaml").read_text() == "edited by an educator\n"

@@ -19,7 +19,9 @@ def test_environment_matches_pyproject() -> None:
     wanted = {_name(r) for r in project["dependencies"]}
     env = YAML(typ="safe").load((PROJECT / "environment.yml").read_text())
     conda = {_name(d) for d in env["dependencies"] if isinstance(d, str)} - {"python", "pip"}
-    assert conda == wanted
+    tools = {_name(r) for r in project["optional-dependencies"]["test"]}
+    assert wanted <= conda, wanted - conda
+    assert conda - wanted <= tools, conda - wanted - tools  # nothing the project does not name
     assert env["channels"] == ["conda-forge"]
 
 
@@ -28,3 +30,28 @@ def test_core_dependencies_present() -> None:
     names = {_name(r) for r in project["dependencies"]}
     assert {"jupyterlab", "ipywidgets", "voila", "nbformat", "pandas", "nbval"} <= names
     assert project["scripts"]["espec"] == "espec_widgets.cli:main"
+
+
+def test_environment_carries_the_test_tools() -> None:
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    wanted = {_name(r) for r in project["optional-dependencies"]["test"]}
+    env = YAML(typ="safe").load((PROJECT / "environment.yml").read_text())
+    names = {_name(d) for d in env["dependencies"] if isinstance(d, str)}
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    names |= {_name(d) for d in pip if not d.startswith("-")}
+    assert wanted <= names, wanted - names
+
+
+def test_precommit_ruff_is_the_tests_ruff() -> None:
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    (pin,) = [r for r in project["optional-dependencies"]["test"] if _name(r) == "ruff"]
+    config = YAML(typ="safe").load((PROJECT / ".pre-commit-config.yaml").read_text())
+    (hook,) = [r for r in config["repos"] if r["repo"].endswith("/ruff-pre-commit")]
+    assert pin == f"ruff=={hook['rev'].removeprefix('v')}"
+
+
+def test_the_distribution_is_named_and_licensed() -> None:
+    project = tomllib.loads((PROJECT / "pyproject.toml").read_text())["project"]
+    assert project["name"] == "espec-workbook"
+    assert project["license"] == "BSD-3-Clause"
+    assert (PROJECT / "LICENSE").read_text().startswith("BSD 3-Clause License")

@@ -14,7 +14,7 @@ from ..case import Library, load_library
 from ..case.runtime import cache_case, cache_dir
 from ..paths import data_dir, notebooks_dir
 from .landing import guide_notebook, landing_notebook
-from .notebook import GENERATOR, case_notebook, dumps
+from .notebook import EARLIER_GENERATORS, GENERATOR, case_notebook, dumps
 from .voila_config import voila_config
 
 __all__ = ["BuildReport", "build", "guide_pdfs", "plan", "write_guide_pdfs"]
@@ -100,7 +100,7 @@ def _generated_notebooks(root: Path) -> set[str]:
             meta = nbformat.read(path, as_version=4).metadata
         except Exception:  # an unreadable notebook is not ours to remove
             continue
-        if meta.get("espec", {}).get("generator") == GENERATOR:
+        if meta.get("espec", {}).get("generator") in {GENERATOR, *EARLIER_GENERATORS}:
             found.add(path.relative_to(root).as_posix())
     return found
 

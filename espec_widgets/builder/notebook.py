@@ -11,7 +11,9 @@ from ..case.schema import Case, Scene
 from ..markup import cell_source, escape, link, render
 from .family_map import family_map_html
 
-GENERATOR = "espec-widgets build"
+GENERATOR = "espec build"
+EARLIER_GENERATORS = frozenset({"espec-widgets build"})
+"""What notebooks built before the package took its name (espec-workbook) say they came from."""
 NBFORMAT_MINOR = 5
 
 KIND_LABELS = {

@@ -38,7 +38,7 @@ def upgrade(
     if version > current:
         raise VersionError(
             f"this file uses schema version {version}, but this workbook reads versions up to "
-            f"{current}: update espec-widgets (too new)"
+            f"{current}: update espec-workbook (too new)"
         )
     if version < oldest:
         raise VersionError(
