@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 from typing import Any
 
 from .case.errors import CaseFileError
 from .case.runtime import RuntimeCase, load_runtime_case
+from .config import STRICT_ENV as STRICT_ENV
+from .config import settings
 from .paths import data_dir, project_root
-
-STRICT_ENV = "ESPEC_STRICT"
-"""Set (as the test command does) to make page errors raise, so executing a notebook fails."""
 
 HOME = "../index.ipynb"
 """The landing page (the navigator), relative to a case page."""
@@ -23,7 +21,8 @@ log = logging.getLogger(__name__)
 
 
 def strict() -> bool:
-    return os.environ.get(STRICT_ENV, "") not in {"", "0"}
+    """Set (as the test command does) to make page errors raise, so executing a notebook fails."""
+    return settings().strict
 
 
 def _message(text: str) -> Any:

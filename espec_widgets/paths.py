@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT_ENV = "ESPEC_ROOT"
+from .config import ROOT_ENV, settings
 
 
 def project_root(start: Path | None = None) -> Path:
     """The folder holding data/cases: $ESPEC_ROOT, else the nearest parent of start (or cwd)."""
-    if env := os.environ.get(ROOT_ENV):
-        return Path(env).resolve()
+    if (root := settings().root) is not None:
+        return root
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
         if (folder / "data" / "cases").is_dir():

@@ -12,11 +12,11 @@ import json
 import os
 from urllib.parse import parse_qs
 
-KERNEL_SECRET_ENV = "ESPEC_KERNEL_SECRET"
-"""Set by the workbook's server; its kernels inherit it and show it to read their page request."""
+from .config import KERNEL_SECRET_ENV as KERNEL_SECRET_ENV
+from .config import PAGE_ASSETS_ENV as PAGE_ASSETS_ENV
+from .config import settings
+
 KERNEL_SECRET_HEADER = "X-Espec-Kernel"
-PAGE_ASSETS_ENV = "ESPEC_PAGE_ASSETS"
-"""Set by the workbook's server: its pages carry the stylesheet and serve the widget modules."""
 
 
 def wait_for_request(*, open_timeout: float = 5.0) -> None:
@@ -32,7 +32,7 @@ def wait_for_request(*, open_timeout: float = 5.0) -> None:
     kernel_id = os.environ.get("VOILA_KERNEL_ID", "")
     url = f"{protocol}://{host}:{port}{base}voila/query/{kernel_id}"
     # The workbook's server only tells its own kernels (they inherit this secret) the request.
-    headers = {KERNEL_SECRET_HEADER: os.environ.get(KERNEL_SECRET_ENV, "")}
+    headers = {KERNEL_SECRET_HEADER: settings().kernel_secret}
     with connect(url, open_timeout=open_timeout, additional_headers=headers) as socket:
         info = json.loads(socket.recv())
     os.environ.update({str(k): str(v) for k, v in info.items()})

@@ -16,7 +16,7 @@ import json
 import os
 from pathlib import Path
 
-from ..request import PAGE_ASSETS_ENV
+from ..config import settings
 
 PACKAGE = Path(__file__).resolve().parents[1]
 STYLESHEET = PACKAGE / "share" / "voila" / "templates" / "espec" / "static" / "workbook.css"
@@ -36,6 +36,6 @@ def module_stub(module: Path, base_url: str) -> str:
 
 def served_assets(module: Path | None) -> dict[str, str]:
     """The `_esm` and `_css` a widget sends when its page's server provides them, else {}."""
-    if module is None or os.environ.get(PAGE_ASSETS_ENV) != "1":
+    if module is None or not settings().page_assets:
         return {}
     return {"_esm": module_stub(module, os.environ.get("VOILA_BASE_URL", "/")), "_css": ""}

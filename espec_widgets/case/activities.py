@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from .base import Line, ShortText, Slug, Text, _Model
-from .runtime import INSTRUMENTS
-from .vocabulary import CECategory, Domain, Framework, Skill
+from .vocabulary import INSTRUMENTS, CECategory, Domain, Framework, Skill
 
 
 class _Activity(_Model):

@@ -19,7 +19,12 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
-CACHE_ENV = "ESPEC_CACHE_DIR"
+from ..config import CACHE_ENV as CACHE_ENV
+from ..config import settings
+
+# Re-exported: learner widgets read it from here.
+from .vocabulary import INSTRUMENTS as INSTRUMENTS
+
 FORMAT = 6
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
@@ -125,16 +130,6 @@ class RewriteSpec:
     checklist: tuple[str, ...]
     max_words: int
     type: str = "rewrite"
-
-
-INSTRUMENTS: dict[str, tuple[str, int | None]] = {
-    "distress thermometer": ("Distress thermometer", 10),
-    "PHQ-2": ("PHQ-2", 6),
-    "GAD-2": ("GAD-2", 6),
-    "social needs": ("Social needs screening", None),
-}
-"""Screening instruments: display name and highest score (scores start at 0; None: no score).
-Here, not in the schema, so that learner kernels can use it without loading pydantic."""
 
 
 @dataclass(frozen=True)
@@ -390,8 +385,8 @@ def _from_json(text: str) -> RuntimeCase:
 
 
 def cache_dir() -> Path:
-    if env := os.environ.get(CACHE_ENV):
-        return Path(env)
+    if (folder := settings().cache_dir) is not None:
+        return folder
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("espec-workbook", appauthor=False)) / "cases"

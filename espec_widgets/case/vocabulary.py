@@ -141,3 +141,14 @@ class PersonKind(StrEnum):
     INTERPRETER = "interpreter"
     GUARDIAN = "guardian"
     OTHER = "other"
+
+
+INSTRUMENTS: dict[str, tuple[str, int | None]] = {
+    "distress thermometer": ("Distress thermometer", 10),
+    "PHQ-2": ("PHQ-2", 6),
+    "GAD-2": ("GAD-2", 6),
+    "social needs": ("Social needs screening", None),
+}
+"""Screening instruments: display name and highest score (scores start at 0; None: no score).
+Here (a module that imports nothing of the package), so that the schema and learner kernels
+share it without an import cycle and without loading pydantic."""

@@ -23,7 +23,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..request import KERNEL_SECRET_ENV, PAGE_ASSETS_ENV
+from ..config import KERNEL_SECRET_ENV, PAGE_ASSETS_ENV
 from . import logs
 from .handlers import (
     KernelRequestInfoHandler,

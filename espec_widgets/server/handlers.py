@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hmac
 import json
-import os
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -18,7 +17,8 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from ..request import KERNEL_SECRET_ENV, KERNEL_SECRET_HEADER
+from ..config import settings
+from ..request import KERNEL_SECRET_HEADER
 from .kernels import HANDOUT, KERNEL_COOKIE, SHUTDOWN_COOKIE, Handout
 
 RETRY_AFTER_SECONDS = 60
@@ -154,7 +154,7 @@ class KernelRequestInfoHandler(RequestInfoSocketHandler):
     """
 
     async def get(self, kernel_id: str, *args: Any, **kwargs: Any) -> None:
-        secret = os.environ.get(KERNEL_SECRET_ENV, "")
+        secret = settings().kernel_secret
         given = self.request.headers.get(KERNEL_SECRET_HEADER, "")
         if not secret or not hmac.compare_digest(given, secret):
             raise web.HTTPError(403)

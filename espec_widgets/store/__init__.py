@@ -36,7 +36,9 @@ __all__ = [
     "upgrade",
 ]
 
-URL_ENV = "ESPEC_DB_URL"
+from ..config import URL_ENV as URL_ENV
+from ..config import settings
+
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 MAX_NAME = 80
 SECRET_BYTES = 32
@@ -60,7 +62,7 @@ def default_folder() -> Path:
 
 def default_url() -> str:
     """$ESPEC_DB_URL, else a SQLite file in the per-user data folder (never the served folder)."""
-    if url := os.environ.get(URL_ENV):
+    if url := settings().db_url:
         return url
     return f"sqlite:///{default_folder() / 'workbook.db'}"
 

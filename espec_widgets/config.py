@@ -1,0 +1,73 @@
+"""Every `ESPEC_*` setting, read in this one place, each with its default and what it does.
+
+Settings come from the environment, because learner kernels inherit it from the server (they
+have no other channel). `settings()` reads them on each call: cheap, and a test or an operator
+that changes one sees it take effect. docs/serving.md lists them (tests/test_config.py keeps the
+list and this module in step).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT_ENV = "ESPEC_ROOT"
+URL_ENV = "ESPEC_DB_URL"
+STRICT_ENV = "ESPEC_STRICT"
+CACHE_ENV = "ESPEC_CACHE_DIR"
+PAGE_ASSETS_ENV = "ESPEC_PAGE_ASSETS"
+KERNEL_SECRET_ENV = "ESPEC_KERNEL_SECRET"
+
+DOCUMENTED: Mapping[str, tuple[str, str]] = {
+    ROOT_ENV: (
+        "found from the current folder (the nearest parent holding data/cases)",
+        "the workbook folder; `espec serve` sets it for its kernels",
+    ),
+    URL_ENV: (
+        "a SQLite file in the per-user data folder",
+        "the store's SQLAlchemy URL, e.g. postgresql+psycopg://user@host/espec",
+    ),
+    STRICT_ENV: (
+        "off",
+        "any value but 0: a page raises on a store problem instead of showing one sentence "
+        "(the test suite sets it)",
+    ),
+    CACHE_ENV: (
+        "the per-user cache folder, /cases",
+        "where `espec build` writes the validated runtime form of each case for learner kernels",
+    ),
+    PAGE_ASSETS_ENV: (
+        "unset",
+        "set to 1 by the server: pages load widget modules and the stylesheet from it, not inline",
+    ),
+    KERNEL_SECRET_ENV: (
+        "a new random secret per server start",
+        "what kernels present to read their page request; set it only to share one across servers",
+    ),
+}
+"""Setting -> (default, meaning), as docs/serving.md gives them."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path | None
+    db_url: str | None
+    strict: bool
+    cache_dir: Path | None
+    page_assets: bool
+    kernel_secret: str
+
+
+def settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """The settings in force now (from os.environ unless given another mapping)."""
+    env = os.environ if environ is None else environ
+    return Settings(
+        root=Path(env[ROOT_ENV]).resolve() if env.get(ROOT_ENV) else None,
+        db_url=env.get(URL_ENV) or None,
+        strict=env.get(STRICT_ENV, "") not in {"", "0"},
+        cache_dir=Path(env[CACHE_ENV]) if env.get(CACHE_ENV) else None,
+        page_assets=env.get(PAGE_ASSETS_ENV) == "1",
+        kernel_secret=env.get(KERNEL_SECRET_ENV, ""),
+    )

@@ -1,0 +1,49 @@
+"""One place reads every ESPEC_* setting, and docs/serving.md documents each with its default."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from espec_widgets import config
+
+from .conftest import PROJECT
+
+SETTING = re.compile(r"\bESPEC_[A-Z_]+\b")
+LITERAL = re.compile(r"[\"']ESPEC_[A-Z_]+[\"']")
+"""A setting's name as a string of its own: what reading it needs (prose may mention it)."""
+
+
+def test_only_the_config_module_names_a_setting() -> None:
+    elsewhere = {
+        str(p.relative_to(PROJECT)): sorted(set(LITERAL.findall(p.read_text())))
+        for p in (PROJECT / "espec_widgets").rglob("*.py")
+        if p.name != "config.py" and LITERAL.search(p.read_text())
+    }
+    assert elsewhere == {}
+
+
+def test_every_setting_is_documented_with_its_default() -> None:
+    text = (PROJECT / "docs" / "serving.md").read_text()
+    named = set(SETTING.findall((PROJECT / "espec_widgets" / "config.py").read_text()))
+    assert named == set(config.DOCUMENTED)
+    for name, (default, meaning) in config.DOCUMENTED.items():
+        assert f"| `{name}` | {default} | {meaning} |" in text, name
+
+
+def test_settings_are_read_from_the_environment_given() -> None:
+    empty = config.settings({})
+    assert empty == config.Settings(None, None, False, None, False, "")
+    given = config.settings(
+        {
+            config.ROOT_ENV: "/srv/course",
+            config.URL_ENV: "postgresql+psycopg://u@h/espec",
+            config.STRICT_ENV: "1",
+            config.CACHE_ENV: "/tmp/c",
+            config.PAGE_ASSETS_ENV: "1",
+            config.KERNEL_SECRET_ENV: "s",
+        }
+    )
+    assert given.root == Path("/srv/course") and given.db_url.startswith("postgresql")
+    assert given.strict and given.page_assets and given.cache_dir == Path("/tmp/c")
+    assert not config.settings({config.STRICT_ENV: "0"}).strict
