@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sys
+from typing import TextIO
 
 from .redaction import redact
 
@@ -33,7 +34,7 @@ class _RedactTokens(logging.Filter):
         return True
 
 
-class _ServerLog(logging.StreamHandler):
+class _ServerLog(logging.StreamHandler[TextIO]):
     def handleError(self, record: logging.LogRecord) -> None:
         # The default prints a traceback to sys.stderr, which is the page.
         with contextlib.suppress(Exception):

@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .paths import ROOT_ENV, notebooks_dir
+from .config import ROOT_ENV
+from .paths import notebooks_dir
 
 LANDING = "voila/render/index.ipynb"
 TEMPLATES = Path(__file__).parent / "share"

@@ -60,6 +60,8 @@ def widget_for(spec: Any, *, secret_for: SecretSource | None = None) -> Activity
     except KeyError:
         raise KeyError(f"no widget for activity type '{spec.type}'") from None
     if cls.secret_name is None:
-        return cls(spec)
+        widget: ActivityWidget = cls(spec)
+        return widget
     secret = secret_for(cls.secret_name) if secret_for is not None else None
-    return cls(spec, secret=secret)
+    widget = cls(spec, secret=secret)
+    return widget

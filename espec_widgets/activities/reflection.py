@@ -74,7 +74,7 @@ class ReflectionBox(ActivityWidget):
 
     @t.validate("value")
     def _valid_value(self, proposal: dict[str, Any]) -> str:
-        value = proposal["value"]
+        value: str = proposal["value"]  # traitlets has checked it is a string
         if self.disabled:
             self._refuse(
                 "value", "closed", tell="This reflection is closed; your text was not changed."

@@ -59,7 +59,7 @@ class RewriteExercise(ReflectionBox):
 
     @t.validate("value")
     def _valid_value(self, proposal: dict[str, Any]) -> str:
-        value = proposal["value"].replace("\x00", "")
+        value: str = proposal["value"].replace("\x00", "")
         if self.disabled and not self._restoring and value != self._accepted:
             self._refuse("value", "closed", tell=CLOSED)
             return self._accepted

@@ -16,7 +16,7 @@ PDF_FROM_GUIDE = "../../files/guides/{id}.pdf"
 
 
 def _notebook(cells: list[nbformat.NotebookNode], espec: dict[str, str]) -> nbformat.NotebookNode:
-    nb = new_notebook(
+    nb: nbformat.NotebookNode = new_notebook(
         cells=cells,
         metadata={
             "kernelspec": KERNELSPEC,

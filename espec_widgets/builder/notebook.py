@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import cast
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -35,13 +36,13 @@ KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "langua
 def html_cell(cell_id: str, fragment: str) -> nbformat.NotebookNode:
     """A Markdown cell holding sanitised HTML (markup.cell_source), with a stable id: cell ids
     derive from case ids, so rebuilds are identical."""
-    cell = new_markdown_cell(cell_source(fragment))
+    cell = cast(nbformat.NotebookNode, new_markdown_cell(cell_source(fragment)))
     cell["id"] = cell_id
     return cell
 
 
 def code_cell(cell_id: str, source: str) -> nbformat.NotebookNode:
-    cell = new_code_cell(source)
+    cell = cast(nbformat.NotebookNode, new_code_cell(source))
     cell["id"] = cell_id
     return cell
 
@@ -195,7 +196,7 @@ def case_notebook(
     cells.append(html_cell("closing", _closing(case, guide_titles or {})))
     # Last, so a preheated kernel has shown everything before it waits for the learner's request.
     cells.append(code_cell("resume", "case.resume()"))
-    nb = new_notebook(
+    nb: nbformat.NotebookNode = new_notebook(
         cells=cells,
         metadata={
             "kernelspec": KERNELSPEC,
@@ -217,5 +218,5 @@ def case_notebook(
 
 def dumps(nb: nbformat.NotebookNode) -> str:
     """Serialise exactly as nbformat does, with a final newline."""
-    text = nbformat.writes(nb)
+    text = cast(str, nbformat.writes(nb))
     return text if text.endswith("\n") else text + "\n"

@@ -20,7 +20,9 @@ SHOWN = 40
 """Characters of the HTML quoted in the warning."""
 
 
-def _strings(node: Any, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, str, int, int]]:
+def _strings(
+    node: Any, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str, int, int]]:
     """Every text in the YAML tree: its field path, value and where the value starts (0-based)."""
     if isinstance(node, CommentedMap):
         items = [(key, node[key], node.lc.value(key)) for key in node]
