@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import html
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .case.errors import CaseFileError
 from .case.runtime import RuntimeCase, load_runtime_case
 from .config import STRICT_ENV as STRICT_ENV
 from .config import settings
 from .paths import data_dir, project_root
+
+if TYPE_CHECKING:  # the page's contract; these modules load when a page first needs them
+    import ipywidgets
+
+    from .activities import ActivityWidget
+    from .identity import LearnerBar
+    from .store import Learner, Store
 
 HOME = "../index.ipynb"
 """The landing page (the navigator), relative to a case page."""
@@ -25,7 +32,7 @@ def strict() -> bool:
     return settings().strict
 
 
-def _message(text: str) -> Any:
+def _message(text: str) -> ipywidgets.HTML:
     import ipywidgets as w
 
     # Escaped: the text may quote a file path or a case author's value.
@@ -37,7 +44,7 @@ STORE_PROBLEM = (
 )
 
 
-def open_page_store() -> tuple[Any, str]:
+def open_page_store() -> tuple[Store | None, str]:
     """The store for a page's kernel, or (None, one sentence for the learner) when it cannot open.
 
     A kernel never migrates (the server does): a database at another revision gets the
@@ -65,16 +72,18 @@ def open_page_store() -> tuple[Any, str]:
 class CasePage:
     """One learner's view of one case in one kernel: identity, widgets, and their stored state."""
 
-    def __init__(self, case: RuntimeCase | None, *, store: Any = None, error: str = "") -> None:
+    def __init__(
+        self, case: RuntimeCase | None, *, store: Store | None = None, error: str = ""
+    ) -> None:
         self.case = case
         self.store = store
         self.error = error
-        self.widgets: dict[str, Any] = {}
-        self.identity: Any = None
-        self.learner: Any = None
+        self.widgets: dict[str, ActivityWidget] = {}
+        self.identity: LearnerBar | None = None
+        self.learner: Learner | None = None
         self._reported: tuple[tuple[str, ...], int] | None = None
 
-    def widget(self, activity_id: str) -> Any:
+    def widget(self, activity_id: str) -> ActivityWidget:
         """The widget for an activity, created once per page and bound to the learner's store."""
         if activity_id in self.widgets:
             return self.widgets[activity_id]
@@ -142,7 +151,7 @@ class CasePage:
             self.identity.resolve()
 
     # learner and store
-    def start(self, learner: Any) -> None:
+    def start(self, learner: Learner) -> None:
         """The learner is known: restore their saved work and open every activity."""
         self.learner = learner
         saved = self._saved_work()
@@ -150,26 +159,38 @@ class CasePage:
             self._bind(activity_id, widget, saved)
         self._update_progress()
 
+    def _owner(self) -> tuple[RuntimeCase, Store, Learner]:
+        """The case, store and learner that reading or writing work needs (set once known)."""
+        if self.case is None or self.store is None or self.learner is None:
+            raise RuntimeError("this page has no case, store or learner yet")
+        return self.case, self.store, self.learner
+
     def _saved_work(self) -> tuple[dict[str, list[Any]], dict[str, Any]]:
         """The learner's response payloads and drafts by activity, in two queries."""
-        assert self.case is not None and self.store is not None
+        case, store, learner = self._owner()
         payloads: dict[str, list[Any]] = {}
-        for row in self.store.find_responses(self.learner, self.case.id):
+        for row in store.find_responses(learner, case.id):
             if isinstance(row.payload, dict):
                 payloads.setdefault(row.activity_id, []).append(row.payload)
-        return payloads, self.store.find_drafts(self.learner, self.case.id)
+        return payloads, store.find_drafts(learner, case.id)
 
     def _bind(
-        self, activity_id: str, widget: Any, saved: tuple[dict[str, list[Any]], dict[str, Any]]
+        self,
+        activity_id: str,
+        widget: ActivityWidget,
+        saved: tuple[dict[str, list[Any]], dict[str, Any]],
     ) -> None:
-        assert self.case is not None
+        case, store, learner = self._owner()
         payloads, drafts = saved
         widget.disabled = False
         widget.status = ""
         if widget.uses_draft:
+            from .activities import DraftWidget
+
+            assert isinstance(widget, DraftWidget), f"{type(widget).__name__} has no drafts"
             draft = drafts.get(activity_id)
             widget.restore(draft.text if draft else "")
-            case_id, learner, store = self.case.id, self.learner, self.store
+            case_id = case.id
             widget.set_saver(
                 lambda text: store.update_or_create_draft(learner, case_id, activity_id, text)
             )
@@ -179,12 +200,10 @@ class CasePage:
 
     def _record(self, activity_id: str, payload: dict[str, Any], correct: bool | None) -> bool:
         """Keep a response; False (and a note on the widget) if the store could not."""
-        assert self.case is not None
         widget = self.widgets[activity_id]
         try:
-            self.store.add_response(
-                self.learner, self.case.id, activity_id, payload, correct=correct
-            )
+            case, store, learner = self._owner()
+            store.add_response(learner, case.id, activity_id, payload, correct=correct)
         except Exception:
             log.exception("could not store a response")
             widget.status += " (This answer could not be saved; please try again.)"
@@ -208,12 +227,12 @@ class CasePage:
 
     def _report_progress(self, done: list[str]) -> None:
         """Keep what is done for the navigator: on opening the case, then on each change."""
-        assert self.case is not None
         state = (tuple(done), len(self.widgets))
         if state == self._reported:
             return
         try:
-            self.store.update_or_create_progress(self.learner, self.case.id, done, state[1])
+            case, store, learner = self._owner()
+            store.update_or_create_progress(learner, case.id, done, state[1])
         except Exception:  # the learner's own work is saved separately; this is a summary
             log.exception("could not store progress")
             return
@@ -251,7 +270,7 @@ def open_case(case_id: str) -> CasePage:
         display(_message(problem))
         return CasePage(None, error=problem)
     page = CasePage(case, store=store)
-    page.identity = LearnerBar(page.store, home=HOME)
+    page.identity = LearnerBar(store, home=HOME)
     page.identity.on_learner(page.start)
     display(page.identity)
     return page

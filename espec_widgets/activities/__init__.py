@@ -6,7 +6,7 @@ from collections.abc import Callable
 from importlib import import_module
 from typing import Any
 
-from ._activity import ActivityWidget
+from ._activity import ActivityWidget, DraftWidget
 from .choice import Attempt, ChoiceQuestion
 from .reflection import ReflectionBox
 
@@ -14,6 +14,7 @@ __all__ = [
     "ActivityWidget",
     "Attempt",
     "ChoiceQuestion",
+    "DraftWidget",
     "ReflectionBox",
     "SecretSource",
     "widget_class",

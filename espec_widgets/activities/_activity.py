@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import traitlets as t
 
@@ -12,6 +12,18 @@ from ._kernel_owned import KernelOwnedWidget
 ResponseHandler = Callable[[dict[str, Any], "bool | None"], "bool | None"]
 """Called with (payload, correct) for each response to keep (correct is None if ungraded);
 returns False when the response could not be kept."""
+
+
+@runtime_checkable
+class DraftWidget(Protocol):
+    """What the page needs, besides ActivityWidget, from a family that saves as the learner
+    types (uses_draft): the draft restored, a saver bound to the store, a callback once saved."""
+
+    def restore(self, text: str) -> None: ...
+
+    def set_saver(self, saver: Callable[[str], Any]) -> None: ...
+
+    def on_saved(self, callback: Callable[[], None]) -> None: ...
 
 
 class ActivityWidget(KernelOwnedWidget):
