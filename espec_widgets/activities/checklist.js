@@ -1,12 +1,5 @@
 // An ungraded checklist: a <fieldset> named by its <legend>, one checkbox per step with its
 // rationale always shown (aria-describedby), ticks saved as they change (debounced) and by Save.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 600;
 
 function render({ model, el: host }) {

@@ -1,11 +1,4 @@
 // A labelled reflection box: privacy reminder, live word count, debounced autosave and a Save button.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 800;
 
 function render({ model, el: host }) {

@@ -1,13 +1,6 @@
 // Rewrite a weak line: the line quoted with its speaker, a labelled box (privacy reminder, live
 // word count, debounced autosave, Save), then "Compare with a model answer", which the kernel
 // grants only for a saved rewrite of enough words. The checklist ticks stay in this page.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 800;
 
 function render({ model, el: host }) {

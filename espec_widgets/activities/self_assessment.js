@@ -1,13 +1,6 @@
 // Self-assessment: one <fieldset> per statement, one native radio group per rating (arrow keys
 // move within a group, Tab between groups). Ratings are saved ~800 ms after the last change,
 // when the tab is hidden or closed, and on "Save ratings"; the kernel checks every value.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 800;
 const LEGENDS = { before: "Before this case", now: "Now" };
 
