@@ -9,3 +9,21 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
+// A debounced save that is not lost when the learner leaves: schedule() after each change,
+// cancel() once the change is sent, pending while one waits. What still waits is sent (best
+// effort) when the tab is hidden or closed.
+function autosave(save, ms) {
+  let timer = null;
+  const saver = {
+    get pending() { return timer !== null; },
+    schedule() { clearTimeout(timer); timer = setTimeout(save, ms); },
+    cancel() { clearTimeout(timer); timer = null; },
+    flush() { if (timer !== null) save(); },
+  };
+  window.addEventListener("pagehide", saver.flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saver.flush();
+  });
+  return saver;
+}
+

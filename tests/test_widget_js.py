@@ -58,9 +58,12 @@ def test_one_prelude_serves_every_widget_module() -> None:
     modules = [p for p in package.rglob("*.js") if p != PRELUDE and "share" not in p.parts]
     assert len(modules) == 12
     for module in modules:
-        assert "function el(" not in module.read_text(), module.name
+        text = module.read_text()
+        assert "function el(" not in text and "pagehide" not in text, module.name
+    savers = {m.stem for m in modules if "autosave(" in m.read_text()}
+    assert savers == {"checklist", "reflection", "rewrite", "self_assessment"}
     prelude = PRELUDE.read_text()
-    assert "function el(" in prelude
+    assert "function el(" in prelude and "function autosave(" in prelude
     classes = [widget_class(name) for name in WIDGETS] + [EncounterPlayer, LearnerBar, Navigator]
     for cls in classes:
         assert cls._module is not None, cls.__name__
