@@ -1,11 +1,4 @@
 // Who is working: a name form on a first visit, then the resume link to bookmark.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 // The tab remembers the learner while they move between pages (sessionStorage: this tab only,
 // gone when it closes), so the navigator and every case page know them without a link.
 const KEY = "espec-learner";

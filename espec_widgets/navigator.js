@@ -1,12 +1,5 @@
 // The curriculum by Part: each module with its domains, time and the learner's status, and
 // where to continue. Everything is text (statuses are words, not colours); the kernel decides it.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const STATUS_WORDS = { "not started": "Not started", "in progress": "In progress", complete: "Complete" };
 
 function render({ model, el: host }) {

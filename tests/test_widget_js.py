@@ -42,3 +42,32 @@ def test_text_is_set_as_text(module: Path) -> None:
         assert "createElement" not in source, f"{module.name} builds DOM now: check its text"
     else:
         assert "textContent" in source, "text goes in with textContent (or append of a string)"
+
+
+def test_one_prelude_serves_every_widget_module() -> None:
+    """el() is written once (prelude.js); Python puts it in front of each module, inline and
+    served alike, and the prelude itself is never served on its own."""
+    from espec_widgets.activities import WIDGETS, widget_class
+    from espec_widgets.activities._assets import PRELUDE, module_source
+    from espec_widgets.activities.encounter import EncounterPlayer
+    from espec_widgets.identity import LearnerBar
+    from espec_widgets.navigator import Navigator
+    from espec_widgets.server.handlers import WidgetModuleHandler
+
+    package = PRELUDE.parent
+    modules = [p for p in package.rglob("*.js") if p != PRELUDE and "share" not in p.parts]
+    assert len(modules) == 12
+    for module in modules:
+        text = module.read_text()
+        assert "function el(" not in text and "pagehide" not in text, module.name
+    savers = {m.stem for m in modules if "autosave(" in m.read_text()}
+    assert savers == {"checklist", "reflection", "rewrite", "self_assessment"}
+    prelude = PRELUDE.read_text()
+    assert "function el(" in prelude and "function autosave(" in prelude
+    classes = [widget_class(name) for name in WIDGETS] + [EncounterPlayer, LearnerBar, Navigator]
+    for cls in classes:
+        assert cls._module is not None, cls.__name__
+        assert cls._esm == prelude + cls._module.read_text(), cls.__name__
+        served = b"".join(WidgetModuleHandler.get_content(str(cls._module)))
+        assert served.decode() == module_source(cls._module)
+    assert {cls._module for cls in classes} == set(modules)

@@ -23,10 +23,20 @@ STYLESHEET = PACKAGE / "share" / "voila" / "templates" / "espec" / "static" / "w
 """The workbook's one stylesheet: linked by the page template, and carried by widgets elsewhere."""
 
 
+PRELUDE = PACKAGE / "prelude.js"
+"""What every widget module starts with (el(), ...): anywidget modules cannot import each other."""
+
+
+@functools.cache
+def module_source(module: Path) -> str:
+    """A widget module as the browser gets it, inline or served: the prelude, then the module."""
+    return PRELUDE.read_text(encoding="utf-8") + module.read_text(encoding="utf-8")
+
+
 @functools.cache
 def module_stub(module: Path, base_url: str) -> str:
     """A module that re-exports `module` as served by the workbook's server (versioned URL)."""
-    digest = hashlib.sha256(module.read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256(module_source(module).encode()).hexdigest()[:16]
     url = f"{base_url}espec/static/{module.relative_to(PACKAGE).as_posix()}?v={digest}"
     # Imported from a blob: URL, so the address is made absolute against the page's own.
     return (

@@ -11,7 +11,7 @@ import anywidget
 import traitlets as t
 
 from ..storable_text import why_unstorable
-from ._assets import STYLESHEET, served_assets
+from ._assets import STYLESHEET, module_source, served_assets
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ class KernelOwnedWidget(anywidget.AnyWidget):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         esm = cls.__dict__.get("_esm")
-        if isinstance(esm, Path):  # before anywidget turns it into the file's contents
+        if isinstance(esm, Path):  # before anywidget would read the file itself
             cls._module = esm
+            cls._esm = module_source(esm)  # the shared prelude, then the family's module
         super().__init_subclass__(**kwargs)
 
     _events: ClassVar[frozenset[str]] = frozenset()

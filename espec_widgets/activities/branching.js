@@ -1,13 +1,6 @@
 // A branching conversation: the transcript so far, the current line, then a real radio group
 // (<fieldset> + <legend>) of what to say next and a "Say it" button. Endings are named in
 // words, never by colour alone; the response is announced politely.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function line(speaker, text) {
   const p = el("p", { class: "espec-branch-line" });
   p.append(el("strong", {}, speaker + ":"), " " + text);

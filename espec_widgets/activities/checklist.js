@@ -1,12 +1,5 @@
 // An ungraded checklist: a <fieldset> named by its <legend>, one checkbox per step with its
 // rationale always shown (aria-describedby), ticks saved as they change (debounced) and by Save.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 600;
 
 function render({ model, el: host }) {
@@ -19,7 +12,7 @@ function render({ model, el: host }) {
     "Not graded. Each step's rationale is shown under it; your ticks are saved as you go.");
   fieldset.append(legend, prompt, hint);
 
-  let timer = null;
+  const saver = autosave(() => send(false), AUTOSAVE_MS);
   const rationales = model.get("rationales");
   const rows = model.get("items").map((text, i) => {
     const id = `${uid}-step-${i}`;
@@ -30,8 +23,7 @@ function render({ model, el: host }) {
     why.append(el("strong", {}, "Why it matters: "), document.createTextNode(rationales[i] || ""));
     input.setAttribute("aria-describedby", why.id);
     input.addEventListener("change", () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => send(false), AUTOSAVE_MS);
+      saver.schedule();
     });
     row.append(input, label, why);
     fieldset.append(row);
@@ -44,8 +36,7 @@ function render({ model, el: host }) {
   const ticked = () => rows.filter((r) => r.input.checked).map((r) => Number(r.input.value));
 
   function send(explicit) {
-    clearTimeout(timer);
-    timer = null;
+    saver.cancel();
     const value = ticked();
     model.set("value", value);
     // Save sends the ticks with the action (a state update may still be held back); the
@@ -58,19 +49,13 @@ function render({ model, el: host }) {
     event.preventDefault();
     send(true);
   });
-  // Best effort: send ticks still waiting for the autosave when the tab is hidden or closed.
-  const flush = () => { if (timer) send(false); };
-  window.addEventListener("pagehide", flush);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") flush();
-  });
 
   function sync() {
     const value = model.get("value");
     const disabled = model.get("disabled");
     rows.forEach((r, i) => {
       // Never undo a tick that is still waiting for the autosave.
-      if (!timer) r.input.checked = value.includes(i);
+      if (!saver.pending) r.input.checked = value.includes(i);
       r.input.disabled = disabled;
     });
     button.disabled = disabled;

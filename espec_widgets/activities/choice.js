@@ -1,11 +1,4 @@
 // A real radio/checkbox group: <fieldset> named by its <legend>, feedback announced politely.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 // Screen and decide (a subclass in the kernel) adds a fictional screening result above the
 // question. The panel only reports the result: interpreting it is the exercise.
 function panel(model, uid) {

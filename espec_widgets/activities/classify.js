@@ -1,11 +1,4 @@
 // Sort items into categories: one labelled <select> per item inside a named <fieldset>.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function render({ model, el: host }) {
   const uid = "espec-" + Math.random().toString(36).slice(2, 10);
   const form = el("form", { class: "espec-choice espec-classify", novalidate: "" });

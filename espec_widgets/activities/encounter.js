@@ -1,11 +1,4 @@
 // The encounter: media with captions (if any) and the transcript, line by line or all at once.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 // In Voilà, files under the served folder are at <base>voila/files/; the build copies media there.
 function mediaUrl(path) {
   const base = document.body.dataset.baseUrl;

@@ -1,12 +1,5 @@
 // Find the missing step: the transcript as an ordered list, then two real radio groups
 // (<fieldset> + <legend>): where the step is missing, and what it is. Feedback in words.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function render({ model, el: host }) {
   const uid = "espec-" + Math.random().toString(36).slice(2, 10);
   const form = el("form", { class: "espec-choice espec-find-gap", novalidate: "" });

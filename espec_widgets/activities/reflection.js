@@ -1,11 +1,4 @@
 // A labelled reflection box: privacy reminder, live word count, debounced autosave and a Save button.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 800;
 
 function render({ model, el: host }) {
@@ -26,7 +19,7 @@ function render({ model, el: host }) {
   const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
   box.append(label, prompt, privacy, area, count, warning, save, status);
 
-  let timer = null;
+  const saver = autosave(() => send(false), AUTOSAVE_MS);
   const words = (text) => (text.trim() ? text.trim().split(/\s+/).length : 0);
   const overLimit = (text) =>
     words(text) > model.get("max_words") || text.length > model.get("max_chars");
@@ -37,8 +30,7 @@ function render({ model, el: host }) {
   }
 
   function send(explicit) {
-    clearTimeout(timer);
-    timer = null;
+    saver.cancel();
     if (overLimit(area.value)) {
       status.textContent = `Not saved: over the limit of ${model.get("max_words")} words. Please shorten it.`;
       return;
@@ -54,16 +46,9 @@ function render({ model, el: host }) {
   area.addEventListener("input", () => {
     showCount();
     status.textContent = "Unsaved changes…";
-    clearTimeout(timer);
-    timer = setTimeout(() => send(false), AUTOSAVE_MS);
+    saver.schedule();
   });
-  area.addEventListener("blur", () => { if (timer) send(false); });
-  // Best effort: send text still waiting for the autosave when the tab is hidden or closed.
-  const flush = () => { if (timer) send(false); };
-  window.addEventListener("pagehide", flush);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") flush();
-  });
+  area.addEventListener("blur", () => saver.flush());
   save.addEventListener("click", () => send(true));
 
   function sync() {
@@ -74,7 +59,7 @@ function render({ model, el: host }) {
     area.disabled = save.disabled = model.get("disabled");
     showCount();
     warning.textContent = model.get("warning");
-    if (!timer) status.textContent = model.get("status");
+    if (!saver.pending) status.textContent = model.get("status");
   }
   for (const name of ["value", "disabled", "warning", "status"]) model.on("change:" + name, sync);
   sync();

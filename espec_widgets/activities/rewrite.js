@@ -1,13 +1,6 @@
 // Rewrite a weak line: the line quoted with its speaker, a labelled box (privacy reminder, live
 // word count, debounced autosave, Save), then "Compare with a model answer", which the kernel
 // grants only for a saved rewrite of enough words. The checklist ticks stay in this page.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 800;
 
 function render({ model, el: host }) {
@@ -58,7 +51,7 @@ function render({ model, el: host }) {
   box.append(label, line, prompt, privacy, area, count, warning, save, compare, compareHint,
     status, reveal);
 
-  let timer = null;
+  const saver = autosave(() => send(null), AUTOSAVE_MS);
   const words = (text) => (text.trim() ? text.trim().split(/\s+/).length : 0);
   const overLimit = (text) =>
     words(text) > model.get("max_words") || text.length > model.get("max_chars");
@@ -71,8 +64,7 @@ function render({ model, el: host }) {
   // event: null for an autosave, else "save" or "reveal"; the text travels with the action
   // because a state update may still be held back.
   function send(event) {
-    clearTimeout(timer);
-    timer = null;
+    saver.cancel();
     if (overLimit(area.value)) {
       status.textContent = `Not saved: over the limit of ${model.get("max_words")} words. Please shorten it.`;
       return;
@@ -87,16 +79,9 @@ function render({ model, el: host }) {
   area.addEventListener("input", () => {
     showCount();
     status.textContent = "Unsaved changes…";
-    clearTimeout(timer);
-    timer = setTimeout(() => send(null), AUTOSAVE_MS);
+    saver.schedule();
   });
-  area.addEventListener("blur", () => { if (timer) send(null); });
-  // Best effort: send text still waiting for the autosave when the tab is hidden or closed.
-  const flush = () => { if (timer) send(null); };
-  window.addEventListener("pagehide", flush);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") flush();
-  });
+  area.addEventListener("blur", () => saver.flush());
   save.addEventListener("click", () => send("save"));
   compare.addEventListener("click", () => send("reveal"));
 
@@ -126,7 +111,7 @@ function render({ model, el: host }) {
     showCount();
     warning.textContent = model.get("warning");
     showReveal();
-    if (!timer) status.textContent = model.get("status");
+    if (!saver.pending) status.textContent = model.get("status");
   }
   for (const name of ["value", "disabled", "warning", "status", "revealed", "model_answer",
     "checklist"]) model.on("change:" + name, sync);

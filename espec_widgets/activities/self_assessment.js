@@ -1,13 +1,6 @@
 // Self-assessment: one <fieldset> per statement, one native radio group per rating (arrow keys
 // move within a group, Tab between groups). Ratings are saved ~800 ms after the last change,
 // when the tab is hidden or closed, and on "Save ratings"; the kernel checks every value.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 const AUTOSAVE_MS = 800;
 const LEGENDS = { before: "Before this case", now: "Now" };
 
@@ -62,7 +55,7 @@ function render({ model, el: host }) {
   const summary = el("div", { class: "espec-scale-summary" });
   form.append(fieldset, save, status, summary);
 
-  let timer = null;
+  const saver = autosave(() => send(), AUTOSAVE_MS);
 
   function current() {
     const value = {};
@@ -72,8 +65,7 @@ function render({ model, el: host }) {
   }
 
   function send() {
-    clearTimeout(timer);
-    timer = null;
+    saver.cancel();
     // The ratings travel with the action: a state update may still be held back.
     model.send({ event: "save", value: current() });
   }
@@ -82,19 +74,12 @@ function render({ model, el: host }) {
     model.set("value", current());
     model.save_changes();
     status.textContent = "Unsaved changes…";
-    clearTimeout(timer);
-    timer = setTimeout(send, AUTOSAVE_MS);
+    saver.schedule();
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     send();
-  });
-  // Best effort: send ratings still waiting for the autosave when the tab is hidden or closed.
-  const flush = () => { if (timer) send(); };
-  window.addEventListener("pagehide", flush);
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState === "hidden") flush();
   });
 
   function showSummary() {
@@ -123,7 +108,7 @@ function render({ model, el: host }) {
       });
     }
     save.disabled = disabled;
-    if (!timer) status.textContent = model.get("status");
+    if (!saver.pending) status.textContent = model.get("status");
   }
   for (const name of ["value", "disabled", "status"]) model.on("change:" + name, sync);
   model.on("change:summary", showSummary);

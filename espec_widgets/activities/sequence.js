@@ -1,12 +1,5 @@
 // Steps to put in order: an <ol> in a named <fieldset>, each row moved with two real buttons.
 // The page knows only the step texts in a shuffled order; the right order stays in the kernel.
-function el(tag, attrs = {}, text) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 function render({ model, el: host }) {
   const uid = "espec-" + Math.random().toString(36).slice(2, 10);
   const form = el("form", { class: "espec-choice espec-sequence", novalidate: "" });

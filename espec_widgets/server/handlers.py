@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hmac
 import json
+from collections.abc import Generator
+from pathlib import Path
 from typing import Any
 
 from jupyter_core.utils import ensure_async
@@ -17,6 +19,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
+from ..activities._assets import PRELUDE, module_source
 from ..config import settings
 from ..request import KERNEL_SECRET_HEADER
 from .kernels import HANDOUT, KERNEL_COOKIE, SHUTDOWN_COOKIE, Handout
@@ -180,6 +183,17 @@ class WidgetModuleHandler(web.StaticFileHandler):
 
     def validate_absolute_path(self, root: str, absolute_path: str) -> str | None:
         path = super().validate_absolute_path(root, absolute_path)
-        if path is None or not path.endswith(".js"):
+        if path is None or not path.endswith(".js") or Path(path) == PRELUDE:
             raise web.HTTPError(404)
         return path
+
+    # Each module is served as widgets carry it inline: the shared prelude, then the module.
+    @classmethod
+    def get_content(
+        cls, abspath: str, start: int | None = None, end: int | None = None
+    ) -> Generator[bytes, None, None]:
+        yield module_source(Path(abspath)).encode("utf-8")[start:end]
+
+    def get_content_size(self) -> int:
+        assert self.absolute_path is not None
+        return len(module_source(Path(self.absolute_path)).encode("utf-8"))

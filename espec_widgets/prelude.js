@@ -1,0 +1,29 @@
+// Shared by every widget module: Python prepends this file to each (espec_widgets/activities/
+// _assets.py, module_source), since anywidget modules cannot import one another.
+
+// An element with attributes and text. Text is always textContent, never HTML.
+function el(tag, attrs = {}, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// A debounced save that is not lost when the learner leaves: schedule() after each change,
+// cancel() once the change is sent, pending while one waits. What still waits is sent (best
+// effort) when the tab is hidden or closed.
+function autosave(save, ms) {
+  let timer = null;
+  const saver = {
+    get pending() { return timer !== null; },
+    schedule() { clearTimeout(timer); timer = setTimeout(save, ms); },
+    cancel() { clearTimeout(timer); timer = null; },
+    flush() { if (timer !== null) save(); },
+  };
+  window.addEventListener("pagehide", saver.flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") saver.flush();
+  });
+  return saver;
+}
+
