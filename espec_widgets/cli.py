@@ -20,7 +20,10 @@ def _root(args: argparse.Namespace) -> Path:
             f"{folder} is not a workbook folder (no data/cases in it); "
             "make one with `espec init DIR`"
         )
-    return project_root(Path(folder) if folder else None)
+    if folder:
+        # An explicit folder wins over $ESPEC_ROOT: the user named it on this command line.
+        return Path(folder).resolve()
+    return project_root()
 
 
 def _split_workbook_folder(args: argparse.Namespace) -> None:

@@ -10,8 +10,12 @@ from pathlib import Path
 import pytest
 
 
-def espec(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def espec(
+    *args: str, cwd: Path, root_env: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "ESPEC_ROOT"}
+    if root_env is not None:
+        env["ESPEC_ROOT"] = str(root_env)
     return subprocess.run(
         [sys.executable, "-m", "espec_widgets.cli", *args],
         cwd=cwd,
@@ -115,6 +119,21 @@ def test_commands_take_the_workbook_folder(
     assert "espec init DIR" in wrong.stderr
     stray = espec("check", "--", "--port=1", cwd=workbook)
     assert stray.returncode == 2 and "for `espec serve` only" in stray.stderr
+
+
+def test_a_named_folder_wins_over_espec_root(
+    workbook: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """ESPEC_ROOT is only the default: `espec check DIR` checks DIR, not the folder it names."""
+    other = tmp_path_factory.mktemp("other") / "course"
+    assert espec("init", str(other), cwd=other.parent).returncode == 0
+    (other / "data" / "cases" / "broken.yaml").write_text("title: [unclosed\n")
+    assert espec("check", cwd=workbook, root_env=other).returncode == 1
+    named = espec("check", str(workbook), cwd=workbook, root_env=other)
+    assert named.returncode == 0, named.stderr
+    assert "ok: 1 case and 1 guide checked" in named.stdout
+    flagged = espec("--root", str(workbook), "check", cwd=workbook, root_env=other)
+    assert flagged.returncode == 0, flagged.stderr
 
 
 def test_init_makes_a_built_workbook_and_never_writes_over_one(tmp_path: Path) -> None:
