@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 
 
-def espec(
-    *args: str, cwd: Path, root_env: Path | None = None
-) -> subprocess.CompletedProcess[str]:
+def espec(*args: str, cwd: Path, root_env: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "ESPEC_ROOT"}
     if root_env is not None:
         env["ESPEC_ROOT"] = str(root_env)
