@@ -36,9 +36,16 @@ class KernelOwnedWidget(anywidget.AnyWidget):
 
     In Voilà the front end can send any trait value, to any widget, disabled or not, and any
     message. Options, answer state, feedback and status are the kernel's; only the learner's
-    input comes from the page, and its own validators check that. Every refusal goes through
+    input comes from the page, and every input is checked on one path, in `set_state`, before
+    traitlets sees it: text that cannot be stored, a change to a closed activity
+    (`_closed_tell`), then the family's own `_input_problem`. Every refusal goes through
     `_refuse`, and no message from the page can raise into it (ipywidgets would show the
-    visitor a traceback).
+    visitor a traceback). The kernel's own assignments meet the family's `_shape_problem`
+    too; one that breaks it is a bug, and raises TraitError.
+
+    The checks run before traitlets on purpose: inside `set_state` traitlets validates only
+    after the new value is in place, and not at all when the new value compares equal to the
+    old one (so `True` would slip in over `1`).
     """
 
     _browser_inputs: ClassVar[frozenset[str]] = frozenset()
@@ -57,6 +64,34 @@ class KernelOwnedWidget(anywidget.AnyWidget):
     """The actions the page may send as {"event": name, ...}; each goes to handle_event."""
     _status_trait: ClassVar[str] = "status"
     """The aria-live trait that tells the learner why something was refused (if it exists)."""
+    _closed_tell: ClassVar[str | None] = None
+    """Told when the page changes an input while the widget is `disabled`; None: no such check."""
+
+    def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
+        """Why value is no input `name` of this activity at all (never depending on its state),
+        as (reason to log, words for the learner), or None. Each family states its rules here;
+        they also hold for the kernel's own assignments, where breaking them raises TraitError.
+        """
+        return None
+
+    def _input_problem(self, name: str, value: Any) -> tuple[str, str] | None:
+        """Why the page may not set input `name` to value now, or None when it may: the shape,
+        and in families whose rules depend on their state (an ended conversation), those."""
+        return self._shape_problem(name, value)
+
+    _constructed = False
+
+    @t.validate("value")
+    def _kernel_side_value(self, proposal: Any) -> Any:
+        """The kernel's own assignments keep the shape too (browser ones were checked before)."""
+        value = proposal["value"]
+        if self._constructed and (problem := self._shape_problem("value", value)) is not None:
+            raise t.TraitError(f"{type(self).__name__}.value: {problem[0]}")
+        return value
+
+    def _accepted_form(self, name: str, value: Any) -> Any:
+        """The form in which an accepted input is kept (a family may sort or copy it)."""
+        return value
 
     def __init__(self, **kwargs: Any) -> None:
         # Set before anywidget reads them: on the workbook's server, a one-line module and no
@@ -64,6 +99,7 @@ class KernelOwnedWidget(anywidget.AnyWidget):
         for key, value in served_assets(self._module).items():
             setattr(self, key, value)
         super().__init__(**kwargs)
+        self._constructed = True
         self.on_msg(self._on_message)
 
     # -- refusals -------------------------------------------------------------------------------
@@ -123,16 +159,24 @@ class KernelOwnedWidget(anywidget.AnyWidget):
             return
         accepted = {k: v for k, v in sync_data.items() if k in self._browser_inputs}
         owned = set(sync_data) - set(accepted)
-        # Text that cannot be stored is refused before ipywidgets echoes it back to the page,
-        # which would fail on a lone surrogate. The page keeps what was typed, to be fixed.
-        for name in sorted(accepted):
-            if (problem := _unstorable(accepted[name])) is not None:
-                self._refuse(name, "text that cannot be stored", tell=problem)
-                del accepted[name]
         resend = []
+        reshaped = []
+        for name in sorted(accepted):
+            value = accepted[name]
+            why = self._refusal(name, value)
+            if why is not None:
+                self._refuse(name, why[0], tell=why[1])
+                del accepted[name]
+                if why[0] != "text that cannot be stored":
+                    resend.append(name)  # put the page's control back where the kernel has it
+                continue
+            accepted[name] = self._accepted_form(name, value)
+            if accepted[name] != value or type(accepted[name]) is not type(value):
+                reshaped.append(name)
         try:
             if accepted:
                 super().set_state(accepted)
+                resend += reshaped  # the page shows what the kernel kept
         except t.TraitError:  # a wrong type: keep the kernel's value, and say so
             self._refuse(
                 ", ".join(sorted(accepted)), "a value of the wrong type", tell=UNRECOGNISED
@@ -149,6 +193,17 @@ class KernelOwnedWidget(anywidget.AnyWidget):
             resend += known
         if resend:
             self.send_state(resend)  # put the page back in step with the kernel
+
+    def _refusal(self, name: str, value: Any) -> tuple[str, str] | None:
+        """Why a browser input is refused, as (reason to log, words for the learner), or None."""
+        # Text that cannot be stored is refused before ipywidgets echoes it back to the page,
+        # which would fail on a lone surrogate. The page keeps what was typed, to be fixed.
+        if (problem := _unstorable(value)) is not None:
+            return "text that cannot be stored", problem
+        tell = self._closed_tell
+        if tell is not None and getattr(self, "disabled", False) and value != getattr(self, name):
+            return "closed", tell
+        return self._input_problem(name, value)
 
     # -- messages -------------------------------------------------------------------------------
     def _handle_msg(self, msg: Any) -> None:

@@ -114,48 +114,17 @@ class BranchingEncounter(ActivityWidget):
         self._show()
 
     # -- the browser's input -----------------------------------------------------------------
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted value is kept here rather than read back from self.value.
-    _accepted: int = NOTHING
-    _internal = False
-
-    def _problem(self, value: Any) -> str | None:
+    def _input_problem(self, name: str, value: Any) -> tuple[str, str] | None:
         """Why the page may not select value now, or None when it may."""
         if self.disabled:
-            return CLOSED
-        if not self._offered:
-            return ENDED if self.ending else STUCK
-        if type(value) is not int or not 0 <= value < len(self._offered):
-            return UNRECOGNISED
-        return None
-
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> Any:
-        value = proposal["value"]
-        if self._internal:
-            self._accepted = value
-            return value
-        if problem := self._problem(value):
-            self._refuse("value", "not a choice open now", tell=problem)
-            return self._accepted
-        self._accepted = value
-        return value
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        # Checked before traitlets: it does not validate a value equal to the current one.
-        if "value" in sync_data and (problem := self._problem(sync_data["value"])):
-            super().set_state({k: v for k, v in sync_data.items() if k != "value"})
-            self._refuse("value", "not a choice open now", tell=problem)
-            self.send_state(["value"])
-            return
-        super().set_state(sync_data)
-
-    def _set_value(self, value: int) -> None:
-        self._internal = True
-        try:
-            self.value = value
-        finally:
-            self._internal = False
+            problem = CLOSED
+        elif not self._offered:
+            problem = ENDED if self.ending else STUCK
+        elif type(value) is not int or not 0 <= value < len(self._offered):
+            problem = UNRECOGNISED
+        else:
+            return None
+        return "not a choice open now", problem
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if event == "choose":
@@ -271,7 +240,7 @@ class BranchingEncounter(ActivityWidget):
             self.text = node.text.strip()
             self.choices = [node.choices[k].text.strip() for k in self._offered]
             self.ending = ending
-            self._set_value(NOTHING)
+            self.value = NOTHING
 
     # -- resume ---------------------------------------------------------------------------------
     def _replay_path(self, path: Any) -> bool:

@@ -62,33 +62,15 @@ class ChecklistExercise(ActivityWidget):
         self._saves = 0
         self._restoring = False
 
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted value is kept here rather than read back from self.value.
-    _accepted: tuple[int, ...] = ()
+    _closed_tell = CLOSED
 
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        # A value of the wrong shape is refused here, before traitlets checks it item by item,
-        # so that the learner is told why and a huge list costs nothing.
-        if "value" in sync_data and _checked(sync_data["value"], len(self.items)) is None:
-            sync_data = {k: v for k, v in sync_data.items() if k != "value"}
-            if self.disabled:
-                self._refuse("value", "closed", tell=CLOSED)
-            else:
-                self._refuse("value", "not distinct step indexes", tell=NOT_RECOGNISED)
-            self.send_state(["value"])  # put the page back in step with the kernel
-        super().set_state(sync_data)
+    def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
+        if _checked(value, len(self.items)) is None:
+            return "not distinct step indexes", NOT_RECOGNISED
+        return None
 
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
-        checked = _checked(proposal["value"], len(self.items))
-        if self.disabled and not self._restoring and checked != self._accepted:
-            self._refuse("value", "closed", tell=CLOSED)
-            return list(self._accepted)
-        if checked is None:
-            self._refuse("value", "not distinct step indexes", tell=NOT_RECOGNISED)
-            return list(self._accepted)
-        self._accepted = checked
-        return list(checked)
+    def _accepted_form(self, name: str, value: Any) -> list[int]:
+        return list(_checked(value, len(self.items)) or ())
 
     @t.observe("value")
     def _on_value(self, change: dict[str, Any]) -> None:

@@ -49,35 +49,24 @@ class ChoiceQuestion(ActivityWidget):
         self._key = tuple(i for i, o in enumerate(activity.options) if o.correct)
         self.attempts: list[Attempt] = []
 
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted value is kept here rather than read back from self.value.
-    _accepted: tuple[int, ...] = ()
+    _closed_tell = "This question is closed; your answer was not changed."
 
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
-        value = proposal["value"]
-        old = list(self._accepted)
-        if self.disabled and value != old:
-            self._refuse(
-                "value", "closed", tell="This question is closed; your answer was not changed."
-            )
-            return old
-        if not all(type(i) is int and 0 <= i < len(self.options) for i in value) or len(
-            set(value)
-        ) != len(value):
-            self._refuse(
-                "value",
+    def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
+        if (
+            not isinstance(value, list)
+            or not all(type(i) is int and 0 <= i < len(self.options) for i in value)
+            or len(set(value)) != len(value)
+        ):
+            return (
                 "not distinct option indexes",
-                tell="That choice was not recognised; please choose again.",
+                "That choice was not recognised; please choose again.",
             )
-            return old
         if not self.multiple and len(value) > 1:
-            self._refuse(
-                "value", "several options for a single answer", tell="Choose one answer only."
-            )
-            return old
-        self._accepted = tuple(sorted(value))
-        return list(self._accepted)
+            return "several options for a single answer", "Choose one answer only."
+        return None
+
+    def _accepted_form(self, name: str, value: Any) -> list[int]:
+        return sorted(value)
 
     def submit(self) -> Attempt | None:
         """Grade the current selection, reveal its feedback and keep the attempt."""

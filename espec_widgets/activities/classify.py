@@ -41,32 +41,22 @@ class ClassifyExercise(ActivityWidget):
         self._activity = activity
         ids = [c.id for c in activity.categories]
         self._key = tuple(ids.index(i.category) for i in activity.items)
-        self._accepted = tuple(self.value)
         self.attempts: list[tuple[tuple[int, ...], bool]] = []
 
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted value is kept here rather than read back from self.value.
-    _accepted: tuple[int, ...] = ()
+    _closed_tell = "This activity is closed; nothing was changed."
 
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
-        value = proposal["value"]
-        old = list(self._accepted)
-        if not self.items:  # still being constructed
-            return list(value)
-        if self.disabled and value != old:
-            self._refuse("value", "closed", tell="This activity is closed; nothing was changed.")
-            return old
+    def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
         n, m = len(self.items), len(self.categories)
-        if len(value) != n or not all(type(c) is int and UNPLACED <= c < m for c in value):
-            self._refuse(
-                "value",
+        if (
+            not isinstance(value, list)
+            or len(value) != n
+            or not all(type(c) is int and UNPLACED <= c < m for c in value)
+        ):
+            return (
                 "not a category index per item",
-                tell="That choice was not recognised; please choose again.",
+                "That choice was not recognised; please choose again.",
             )
-            return old
-        self._accepted = tuple(value)
-        return list(value)
+        return None
 
     def submit(self) -> bool | None:
         """Grade the placements; None when closed or when an item is still unplaced."""
@@ -124,7 +114,6 @@ class ClassifyExercise(ActivityWidget):
                 self.attempts.append((tuple(p), tuple(p) == self._key))
         if self.attempts:
             placements = self.attempts[-1][0]
-            self._accepted = placements
             self.value = list(placements)
             self._reveal(placements)
 

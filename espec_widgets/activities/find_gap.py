@@ -152,35 +152,14 @@ class FindGapExercise(ActivityWidget):
             return f"'what' is not null or an integer from 0 to {m - 1}"
         return None
 
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> dict[str, int | None]:
-        """Kernel-side assignments; browser updates are checked in set_state before this."""
-        if not hasattr(self, "_activity"):  # still being constructed
-            return _blank()
-        value = proposal["value"]
+    _closed_tell = CLOSED
+
+    def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
         problem = self._problem(value)
-        if problem is not None:
-            raise t.TraitError(f"not an answer for '{self._activity.id}': {problem}")
+        return None if problem is None else (problem, UNRECOGNISED)
+
+    def _accepted_form(self, name: str, value: Any) -> dict[str, int | None]:
         return {"where": value["where"], "what": value["what"]}
-
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Browser updates: an answer is checked before traitlets sees it.
-
-        Traitlets skips the validator when the new value compares equal to the old one, so
-        {"where": true, "what": 1.0} would otherwise slip in over {"where": 1, "what": 1}.
-        """
-        if "value" in sync_data:
-            value = sync_data["value"]
-            why = None
-            if self.disabled and value != self.value:
-                why = ("closed", CLOSED)
-            elif (problem := self._problem(value)) is not None:
-                why = (problem, UNRECOGNISED)
-            if why is not None:
-                self._refuse("value", why[0], tell=why[1])
-                sync_data = {k: v for k, v in sync_data.items() if k != "value"}
-                self.send_state(["value"])  # put the page's radios back where the kernel has them
-        super().set_state(sync_data)
 
     def _grade(self, where: int, what: int) -> FindGapAttempt:
         return FindGapAttempt(

@@ -68,24 +68,14 @@ class ReflectionBox(ActivityWidget):
         self._saved = ""
         self._restoring = False
 
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted text is kept here rather than read back from self.value.
-    _accepted: str = ""
+    _closed_tell = "This reflection is closed; your text was not changed."
 
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> str:
-        value: str = proposal["value"]  # traitlets has checked it is a string
-        if self.disabled:
-            self._refuse(
-                "value", "closed", tell="This reflection is closed; your text was not changed."
-            )
-            return self._accepted
-        value = value.replace("\x00", "")  # from the kernel: the page's NUL never gets here
+    def _input_problem(self, name: str, value: Any) -> tuple[str, str] | None:
+        if not isinstance(value, str):
+            return None  # traitlets refuses it as a value of the wrong type
         if len(value) > MAX_CHARS or count_words(value) > self.max_words:
-            self._refuse("value", "over the limits", tell=over_the_limit(self.max_words))
-            return self._accepted
-        self._accepted = value
-        return value
+            return "over the limits", over_the_limit(self.max_words)
+        return None
 
     @t.observe("value")
     def _on_value(self, change: dict[str, Any]) -> None:

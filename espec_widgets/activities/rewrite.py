@@ -19,7 +19,7 @@ from typing import Any
 import traitlets as t
 
 from ..case.runtime import RewriteSpec
-from .reflection import MAX_CHARS, ReflectionBox, count_words, over_the_limit
+from .reflection import ReflectionBox, count_words
 
 _HERE = Path(__file__).parent
 
@@ -57,20 +57,7 @@ class RewriteExercise(ReflectionBox):
         )
         self._activity = activity
 
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> str:
-        value: str = proposal["value"].replace("\x00", "")
-        if self.disabled and not self._restoring and value != self._accepted:
-            self._refuse("value", "closed", tell=CLOSED)
-            return self._accepted
-        too_many = count_words(value) > self.max_words
-        # A restored draft may be over a word limit lowered since (the case was edited): it is
-        # shown, and the learner is asked to shorten it.
-        if len(value) > MAX_CHARS or (too_many and not self._restoring):
-            self._refuse("value", "over the limits", tell=over_the_limit(self.max_words))
-            return self._accepted
-        self._accepted = value
-        return value
+    _closed_tell = CLOSED
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if event not in {"save", "reveal"}:

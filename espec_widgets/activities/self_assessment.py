@@ -70,9 +70,7 @@ class SelfAssessmentScale(ActivityWidget):
         self._activity = activity
         self._saved: dict[str, list[int]] = self._blank()
 
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted value is kept here rather than read back from self.value.
-    _accepted: dict[str, list[int]] | None = None
+    _closed_tell = "This self-assessment is closed; your ratings were not changed."
 
     @property
     def _rating_keys(self) -> tuple[str, ...]:
@@ -105,32 +103,17 @@ class SelfAssessmentScale(ActivityWidget):
     def _copy(self, value: dict[str, list[int]]) -> dict[str, list[int]]:
         return {key: list(value[key]) for key in self._rating_keys}
 
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> dict[str, list[int]]:
-        value = proposal["value"]
-        old = self._accepted if self._accepted is not None else self._blank()
-        if self.disabled and value != old:
-            self._refuse(
-                "value",
-                "closed",
-                tell="This self-assessment is closed; your ratings were not changed.",
-            )
-            return self._copy(old)
+    def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
         problem = self._problem(value)
-        if problem is not None:
-            self._refuse(
-                "value",
-                problem,
-                tell="Those ratings were not recognised, so nothing was changed. Please rate again.",
-            )
-            return self._copy(old)
-        self._accepted = self._copy(value)
-        return self._copy(value)
+        if problem is None:
+            return None
+        return (
+            problem,
+            "Those ratings were not recognised, so nothing was changed. Please rate again.",
+        )
 
-    def _set_value(self, value: dict[str, list[int]]) -> None:
-        """Set ratings from the kernel side (restore), even while the activity is closed."""
-        self._accepted = self._copy(value)
-        self.value = self._copy(value)
+    def _accepted_form(self, name: str, value: Any) -> dict[str, list[int]]:
+        return self._copy(value)
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if event != "save":
@@ -179,7 +162,7 @@ class SelfAssessmentScale(ActivityWidget):
                 restored = ratings
                 break
         ratings = restored if restored is not None else self._blank()
-        self._set_value(ratings)
+        self.value = self._copy(ratings)  # even while closed
         self._saved = self._copy(ratings)
         self.summary = self._summary(ratings) if restored is not None else []
         if restored is not None:

@@ -121,35 +121,15 @@ class SequenceExercise(ActivityWidget):
         self._activity = activity
         self.attempts: list[SequenceAttempt] = []
 
-    # Inside set_state, traitlets validates after the new value is already in place, so the
-    # last accepted arrangement is kept here rather than read back from self.value.
-    _accepted: tuple[int, ...] = ()
-
-    @t.validate("value")
-    def _valid_value(self, proposal: dict[str, Any]) -> list[int]:
-        value = proposal["value"]
+    def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
         if not is_permutation(value, len(self.items)):
-            self._refuse("value", "not a permutation of the rows", tell=UNRECOGNISED)
-            return list(self._accepted)
-        self._accepted = tuple(value)
-        return list(value)
+            return "not a permutation of the rows", UNRECOGNISED
+        return None
 
-    def set_state(self, sync_data: dict[str, Any]) -> None:
-        """Browser updates: an arrangement is checked before traitlets sees it.
-
-        Values of the wrong type (None, strings …) would otherwise fail inside traitlets
-        without a word to the learner, and a closed exercise takes no moves at all.
-        """
-        if "value" in sync_data:
-            value = sync_data["value"]
-            why = ("closed", CLOSED) if self.disabled else None
-            if why is None and not is_permutation(value, len(self.items)):
-                why = ("not a permutation of the rows", UNRECOGNISED)
-            if why is not None:
-                self._refuse("value", why[0], tell=why[1])
-                sync_data = {k: v for k, v in sync_data.items() if k != "value"}
-                self.send_state(["value"])  # put the page's rows back where the kernel has them
-        super().set_state(sync_data)
+    def _input_problem(self, name: str, value: Any) -> tuple[str, str] | None:
+        if self.disabled:  # a closed exercise takes no moves at all, not even a repeat
+            return "closed", CLOSED
+        return super()._input_problem(name, value)
 
     def submit(self) -> SequenceAttempt | None:
         """Grade the current arrangement, reveal its feedback and keep the attempt."""

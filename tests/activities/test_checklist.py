@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from traitlets import TraitError
 
 from espec_widgets.activities import widget_for
 from espec_widgets.activities.checklist import CLOSED, NOT_RECOGNISED, ChecklistExercise
@@ -259,5 +260,7 @@ def test_restore_checks_payloads_against_the_current_steps(activity: ChecklistSp
 
 
 def test_kernel_side_assignments_are_checked_too(widget: ChecklistExercise) -> None:
-    widget.value = [3, 3]
-    assert widget.value == [] and widget.status == NOT_RECOGNISED
+    """The kernel's own code breaking the shape is a bug: it raises, and nothing changes."""
+    with pytest.raises(TraitError, match="not distinct step indexes"):
+        widget.value = [3, 3]
+    assert widget.value == []

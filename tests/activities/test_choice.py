@@ -176,5 +176,5 @@ def test_wrong_type_is_refused_with_a_message(activity: MultipleChoiceSpec) -> N
     widget.set_state({"value": "0"})
     assert (
         widget.value == []
-        and widget.status == "That value was not recognised; nothing was changed."
+        and widget.status == "That choice was not recognised; please choose again."
     )

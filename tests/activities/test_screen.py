@@ -346,8 +346,14 @@ def test_the_front_end_is_the_multiple_choice_module_with_its_panel() -> None:
     assert 'if (model.get("screen_title")) host.append(panel(model, uid));' in text
 
 
-def test_a_bool_equal_to_the_selection_is_stored_as_an_int(activity: ScreenDecideSpec) -> None:
+def test_a_bool_equal_to_the_selection_is_refused_not_stored(activity: ScreenDecideSpec) -> None:
+    """[true] equals [1] in Python, so traitlets would let it in unvalidated; our check comes first."""
     widget = ScreenDecideQuestion(activity)
     widget.set_state({"value": [1]})
     widget._on_message(widget, {"event": "submit", "value": [True]}, [])
+    assert (
+        widget.attempts == []
+        and widget.status == "That choice was not recognised; please choose again."
+    )
+    widget._on_message(widget, {"event": "submit"}, [])
     assert [type(i) for a in widget.attempts for i in a.chosen] == [int]
