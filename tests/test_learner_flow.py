@@ -351,3 +351,78 @@ def test_a_database_at_another_revision_gets_one_sentence_not_a_traceback(
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert tables == {"alembic_version"}
+
+
+def test_a_name_in_use_asks_before_it_makes_a_second_learner(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _open(monkeypatch)
+    first.identity.start("Ana Reyes")
+    first.widgets["own-reactions"].set_state({"value": "Ana's reflection."})
+    again = _open(monkeypatch)
+    before = _count_learners(env)
+    again.identity._on_message(again.identity, {"event": "start", "name": " ana  REYES"}, [])
+    assert again.learner is None and _count_learners(env) == before, "nothing forked silently"
+    assert again.identity.name_taken
+    assert "resume link" in again.identity.message and "“ana REYES”" in again.identity.message
+    # The resume route: the whole link pasted, or only its token.
+    link = f"http://example.org/voila/render/x.ipynb?learner={first.identity.token}#top"
+    again.identity._on_message(again.identity, {"event": "link", "link": link}, [])
+    assert again.learner is not None and again.learner.id == first.learner.id
+    assert again.widgets["own-reactions"].value == "Ana's reflection."
+    assert not again.identity.name_taken and again.identity.message == ""
+
+
+def test_someone_new_with_the_same_name_is_started_when_they_say_so(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _open(monkeypatch).identity.start("Ana Reyes")
+    other = _open(monkeypatch)
+    other.identity.start("Ana Reyes")
+    assert other.learner is None
+    other.identity._on_message(
+        other.identity, {"event": "start", "name": "Ana Reyes", "new": True}, []
+    )
+    assert other.learner is not None and other.widgets["own-reactions"].value == ""
+    assert _count_learners(env) == 2
+
+
+@pytest.mark.parametrize(
+    "link", ["", "https://example.org/?learner=short", "x" * 5000, 42, "?learner=" + "A" * 32]
+)
+def test_a_pasted_link_that_opens_nothing_says_why(
+    env: str, monkeypatch: pytest.MonkeyPatch, link: object
+) -> None:
+    page = _open(monkeypatch)
+    page.identity._on_message(page.identity, {"event": "link", "link": link}, [])
+    assert page.learner is None and page.identity.message
+    assert "resume link" in page.identity.message or "could not open" in page.identity.message
+
+
+def test_a_new_link_retires_the_old_one(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from espec_widgets.identity import ROTATED
+
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    page.widgets["own-reactions"].set_state({"value": "Kept across the new link."})
+    old = page.identity.token
+    page.identity._on_message(page.identity, {"event": "rotate"}, [])
+    new = page.identity.token
+    assert new != old and page.identity.notice == ROTATED
+    assert "could not open your saved work" in _open(monkeypatch, f"learner={old}").identity.message
+    back = _open(monkeypatch, f"learner={new}")
+    assert back.widgets["own-reactions"].value == "Kept across the new link."
+    assert page.widgets["own-reactions"].value == "Kept across the new link."
+    page.widgets["own-reactions"].set_state({"value": "Still saved after the new link."})
+    again = _open(monkeypatch, f"learner={new}")
+    assert again.widgets["own-reactions"].value == "Still saved after the new link."
+
+
+def test_a_jupyterhub_learner_has_no_link_to_rotate(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("JUPYTERHUB_USER", "jdoe")
+    page = _open(monkeypatch)
+    token = page.identity.token
+    page.identity._on_message(page.identity, {"event": "rotate"}, [])
+    assert page.identity.token == token and page.identity.notice == ""
