@@ -27,3 +27,20 @@ function autosave(save, ms) {
   return saver;
 }
 
+
+// The status line of an activity: a badge (icon, colour and word) for the last answer's verdict,
+// then the kernel's words. One live region, so the word and the words are announced together.
+const VERDICT_WORDS = { correct: "Correct", partial: "Partly correct", incorrect: "Not yet" };
+function statusRegion() {
+  const box = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  box.badge = el("span", { class: "espec-badge" });
+  box.words = el("span", { class: "espec-status-text" });
+  box.append(box.badge, box.words);
+  return box;
+}
+function showStatus(box, text, verdict) {
+  const word = VERDICT_WORDS[verdict] || "";
+  box.badge.textContent = word;
+  box.badge.dataset.kind = word ? verdict : "";
+  box.words.textContent = text || "";
+}

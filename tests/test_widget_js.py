@@ -41,7 +41,28 @@ def test_text_is_set_as_text(module: Path) -> None:
     if module.name in BUILDS_NO_DOM:
         assert "createElement" not in source, f"{module.name} builds DOM now: check its text"
     else:
-        assert "textContent" in source, "text goes in with textContent (or append of a string)"
+        # Text goes in with textContent, directly or through the prelude's el() and showStatus(),
+        # which use it (prelude.js is one of MODULES, so it is held to the same rule).
+        assert any(way in source for way in ("textContent", "showStatus(", "el(")), (
+            "text goes in with textContent, el() or showStatus()"
+        )
+
+
+@pytest.mark.parametrize("module", MODULES, ids=[m.name for m in MODULES])
+def test_no_module_shadows_a_prelude_name(module: Path) -> None:
+    """A module that declares one of the prelude's names (a button called `say`, say) hides the
+    prelude's function in that module, and the page breaks only when that line runs."""
+    import re
+
+    prelude = Path(espec_widgets.__file__).parent / "prelude.js"
+    if module == prelude:
+        return
+    names = re.findall(r"^(?:function|const|let)\s+(\w+)", prelude.read_text(), re.MULTILINE)
+    assert {"el", "autosave", "statusRegion", "showStatus"} <= set(names)
+    source = module.read_text(encoding="utf-8")
+    declared = set(re.findall(r"\b(?:function|const|let|var)\s+(\w+)", source))
+    declared |= set(re.findall(r"\b(?:const|let|var)\s*\{([^}]*)\}", source))
+    assert declared & set(names) == set(), f"{module.name} redeclares a prelude name"
 
 
 def test_one_prelude_serves_every_widget_module() -> None:

@@ -42,6 +42,11 @@ class ActivityWidget(KernelOwnedWidget):
 
     disabled = t.Bool(False, help="True until the learner is known, or when closed.").tag(sync=True)
     status = t.Unicode(help="Announced to screen readers (aria-live).").tag(sync=True)
+    verdict = t.Enum(
+        ("", "correct", "partial", "incorrect"),
+        "",
+        help="The last answer at a glance, drawn as an icon, a colour and a word ('' for none).",
+    ).tag(sync=True)
 
     _events: ClassVar[frozenset[str]] = frozenset({"submit"})
 

@@ -1,5 +1,5 @@
 // A branching conversation: the transcript so far, the current line, then a real radio group
-// (<fieldset> + <legend>) of what to say next and a "Say it" button. Endings are named in
+// (<fieldset> + <legend>) of what to say next and a "Reply" button. Endings are named in
 // words, never by colour alone; the response is announced politely.
 function line(speaker, text) {
   const p = el("p", { class: "espec-branch-line" });
@@ -24,8 +24,8 @@ function render({ model, el: host }) {
   const legend = el("legend", { class: "espec-question" }, "What do you say next?");
   const options = el("div", { class: "espec-branch-options" });
   fieldset.append(legend, options);
-  const say = el("button", { type: "submit", class: "espec-submit" }, "Say it");
-  form.append(fieldset, say);
+  const reply = el("button", { type: "submit", class: "espec-submit" }, "Reply");
+  form.append(fieldset, reply);
 
   const ending = el("div", {
     class: "espec-branch-ending", tabindex: "-1", role: "group", "aria-labelledby": uid + "-end",
@@ -35,7 +35,7 @@ function render({ model, el: host }) {
   const replay = el("button", { type: "button", class: "espec-submit" }, "Replay from the start");
   ending.append(endingLabel, endingSummary);
 
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const status = statusRegion();
   root.append(title, prompt, pastHeading, past, now, form, ending, replay, status);
 
   let radios = [];
@@ -99,9 +99,9 @@ function render({ model, el: host }) {
       input.checked = value === i;
       input.disabled = disabled;
     });
-    say.disabled = disabled;
+    reply.disabled = disabled;
     replay.disabled = disabled;
-    status.textContent = model.get("status");
+    showStatus(status, model.get("status"), model.get("verdict"));
   }
 
   let pending = false;
@@ -124,7 +124,7 @@ function render({ model, el: host }) {
       pending = true;
     });
   }
-  for (const name of ["value", "disabled", "status"]) model.on("change:" + name, sync);
+  for (const name of ["value", "disabled", "status", "verdict"]) model.on("change:" + name, sync);
   drawHistory();
   drawNow();
   host.append(root);

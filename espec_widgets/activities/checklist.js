@@ -29,8 +29,8 @@ function render({ model, el: host }) {
     fieldset.append(row);
     return { input };
   });
-  const button = el("button", { type: "submit", class: "espec-save" }, "Save checklist");
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const button = el("button", { type: "submit", class: "espec-save" }, "Save");
+  const status = statusRegion();
   form.append(fieldset, button, status);
 
   const ticked = () => rows.filter((r) => r.input.checked).map((r) => Number(r.input.value));
@@ -59,9 +59,9 @@ function render({ model, el: host }) {
       r.input.disabled = disabled;
     });
     button.disabled = disabled;
-    status.textContent = model.get("status");
+    showStatus(status, model.get("status"), model.get("verdict"));
   }
-  for (const name of ["value", "disabled", "status"]) model.on("change:" + name, sync);
+  for (const name of ["value", "disabled", "status", "verdict"]) model.on("change:" + name, sync);
   sync();
   host.append(form);
 }

@@ -72,7 +72,7 @@ function render({ model, el: host }) {
     return { input, why, row };
   });
   const button = el("button", { type: "submit", class: "espec-submit" }, "Check answer");
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const status = statusRegion();
   form.append(fieldset, button, status);
   if (model.get("screen_title")) host.append(panel(model, uid));
   form.addEventListener("submit", (event) => {
@@ -94,12 +94,13 @@ function render({ model, el: host }) {
       r.row.dataset.verdict = f ? f.kind : "";
     });
     button.disabled = disabled;
-    status.textContent = model.get("status");
+    showStatus(status, model.get("status"), model.get("verdict"));
   }
   model.on("change:value", sync);
   model.on("change:disabled", sync);
   model.on("change:feedback", sync);
   model.on("change:status", sync);
+  model.on("change:verdict", sync);
   sync();
   host.append(form);
 }

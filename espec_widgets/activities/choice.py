@@ -116,7 +116,7 @@ class ChoiceQuestion(ActivityWidget):
             self.value = list(fitting[-1].chosen)
             self._reveal(fitting[-1])
         else:
-            self.value, self.feedback = [], []
+            self.value, self.feedback, self.verdict = [], [], ""
 
     def _reveal(self, attempt: Attempt) -> None:
         show = range(len(self.options)) if attempt.correct else attempt.chosen
@@ -129,6 +129,20 @@ class ChoiceQuestion(ActivityWidget):
         self.feedback = feedback
         n = len(self.attempts)
         if attempt.correct:
+            self.verdict = "correct"
             self.status = f"Well reasoned. Attempt {n}: the explanation for every option is shown."
+            return
+        right = set(attempt.chosen) & set(self._key)
+        if self.multiple and right:
+            wrong = len(set(attempt.chosen) - right)
+            self.verdict = "partial"
+            score = f"{len(right)} of the {len(self._key)} strong answers chosen"
+            if wrong:
+                score += f", and {wrong} that {'is' if wrong == 1 else 'are'} not"
+            self.status = (
+                f"Attempt {n}: partly there, {score}. Read the feedback on your choices and "
+                "try again."
+            )
         else:
+            self.verdict = "incorrect"
             self.status = f"Attempt {n}: not quite. Read the feedback on your choice and try again."

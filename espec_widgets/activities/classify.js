@@ -23,8 +23,8 @@ function render({ model, el: host }) {
     fieldset.append(row);
     return { select, why, row };
   });
-  const button = el("button", { type: "submit", class: "espec-submit" }, "Check");
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const button = el("button", { type: "submit", class: "espec-submit" }, "Check answer");
+  const status = statusRegion();
   form.append(fieldset, button, status);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -44,9 +44,9 @@ function render({ model, el: host }) {
       r.row.dataset.verdict = f ? f.kind : "";
     });
     button.disabled = disabled;
-    status.textContent = model.get("status");
+    showStatus(status, model.get("status"), model.get("verdict"));
   }
-  for (const name of ["value", "disabled", "feedback", "status"]) model.on("change:" + name, sync);
+  for (const name of ["value", "disabled", "feedback", "status", "verdict"]) model.on("change:" + name, sync);
   sync();
   host.append(form);
 }

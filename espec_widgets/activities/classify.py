@@ -10,6 +10,8 @@ import traitlets as t
 from ..case.runtime import ClassifySpec
 from ._activity import ActivityWidget
 
+GENERIC_HINT = "Look again at what the item asks for, and whose work that is; then choose again."
+
 _HERE = Path(__file__).parent
 UNPLACED = -1
 
@@ -77,7 +79,7 @@ class ClassifyExercise(ActivityWidget):
     def _reveal(self, placements: tuple[int, ...]) -> None:
         right = [p == k for p, k in zip(placements, self._key, strict=True)]
         feedback = []
-        for ok, item in zip(right, self._activity.items, strict=True):
+        for ok, item, placement in zip(right, self._activity.items, placements, strict=True):
             if ok:
                 feedback.append(
                     {
@@ -88,16 +90,25 @@ class ClassifyExercise(ActivityWidget):
                 )
             else:
                 feedback.append(
-                    {"kind": "incorrect", "verdict": "Not yet: try another category", "text": ""}
+                    {
+                        "kind": "incorrect",
+                        "verdict": f"Not yet: not “{self.categories[placement]}”",
+                        "text": (item.hint or GENERIC_HINT).strip(),
+                    }
                 )
         self.feedback = feedback
         n = len(self.attempts)
         if all(right):
-            self.status = f"All sorted. Attempt {n}: the explanation for every item is shown."
+            self.verdict = "correct"
+            self.status = (
+                f"All sorted. Attempt {n}: all {len(right)} in the right category; the "
+                "explanation for every item is shown."
+            )
         else:
+            self.verdict = "partial" if any(right) else "incorrect"
             self.status = (
                 f"Attempt {n}: {sum(right)} of {len(right)} in the right category. "
-                "Read the explanations and try the others again."
+                "Each of the others has a hint: move them and check again."
             )
 
     def restore_state(self, payloads: list[dict[str, Any]]) -> None:

@@ -13,7 +13,7 @@ function render({ model, el: host }) {
     transcript.append(item);
   }
   const hint = el("p", { class: "espec-hint" },
-    "Choose where the step is missing and what it is, then press Check.");
+    "Choose where the step is missing and what it is, then choose Check answer.");
   outer.append(legend, prompt, transcript, hint);
 
   // One radio group; `values` are what each radio stands for in `value`.
@@ -50,8 +50,8 @@ function render({ model, el: host }) {
     r.row.append(r.why);
   }
 
-  const button = el("button", { type: "submit", class: "espec-submit" }, "Check");
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const button = el("button", { type: "submit", class: "espec-submit" }, "Check answer");
+  const status = statusRegion();
   form.append(outer, button, status);
 
   function chosen(g) {
@@ -86,9 +86,9 @@ function render({ model, el: host }) {
       r.row.dataset.verdict = f && f.kind ? f.kind : "";
     });
     button.disabled = disabled;
-    status.textContent = model.get("status");
+    showStatus(status, model.get("status"), model.get("verdict"));
   }
-  for (const name of ["value", "disabled", "where_feedback", "what_feedback", "status"]) {
+  for (const name of ["value", "disabled", "where_feedback", "what_feedback", "status", "verdict"]) {
     model.on("change:" + name, sync);
   }
   sync();

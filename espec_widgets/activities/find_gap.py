@@ -245,6 +245,13 @@ class FindGapExercise(ActivityWidget):
             }
         self.what_feedback = feedback
 
+        self.verdict = (
+            "correct"
+            if last.correct
+            else "partial"
+            if last.where_right or last.what_right
+            else "incorrect"
+        )
         if last.correct:
             self.status = (
                 f"Well spotted. Attempt {tries}: the right place and the right step. "

@@ -16,7 +16,7 @@ function render({ model, el: host }) {
   const count = el("p", { id: uid + "-count", class: "espec-count" });
   const warning = el("p", { class: "espec-warning", role: "alert" });
   const save = el("button", { type: "button", class: "espec-save" }, "Save");
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const status = statusRegion();
   box.append(label, prompt, privacy, area, count, warning, save, status);
 
   const saver = autosave(() => send(false), AUTOSAVE_MS);
@@ -32,7 +32,7 @@ function render({ model, el: host }) {
   function send(explicit) {
     saver.cancel();
     if (overLimit(area.value)) {
-      status.textContent = `Not saved: over the limit of ${model.get("max_words")} words. Please shorten it.`;
+      showStatus(status, `Not saved: over the limit of ${model.get("max_words")} words. Please shorten it.`);
       return;
     }
     if (area.value !== model.get("value")) {
@@ -45,7 +45,7 @@ function render({ model, el: host }) {
 
   area.addEventListener("input", () => {
     showCount();
-    status.textContent = "Unsaved changes…";
+    showStatus(status, "Unsaved changes…");
     saver.schedule();
   });
   area.addEventListener("blur", () => saver.flush());
@@ -59,9 +59,9 @@ function render({ model, el: host }) {
     area.disabled = save.disabled = model.get("disabled");
     showCount();
     warning.textContent = model.get("warning");
-    if (!saver.pending) status.textContent = model.get("status");
+    if (!saver.pending) showStatus(status, model.get("status"), model.get("verdict"));
   }
-  for (const name of ["value", "disabled", "warning", "status"]) model.on("change:" + name, sync);
+  for (const name of ["value", "disabled", "warning", "status", "verdict"]) model.on("change:" + name, sync);
   sync();
   host.append(box);
 }

@@ -30,7 +30,7 @@ function render({ model, el: host }) {
     "aria-describedby": uid + "-compare-hint" }, "Compare with a model answer");
   const compareHint = el("p", { id: uid + "-compare-hint", class: "espec-hint" },
     `Not graded. Write and save at least ${model.get("min_words")} words of your own first.`);
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const status = statusRegion();
 
   // Shown once the kernel reveals it: the model answer, then the checklist to judge against.
   const reveal = el("div", { class: "espec-model", id: uid + "-model" });
@@ -66,7 +66,7 @@ function render({ model, el: host }) {
   function send(event) {
     saver.cancel();
     if (overLimit(area.value)) {
-      status.textContent = `Not saved: over the limit of ${model.get("max_words")} words. Please shorten it.`;
+      showStatus(status, `Not saved: over the limit of ${model.get("max_words")} words. Please shorten it.`);
       return;
     }
     if (area.value !== model.get("value")) {
@@ -78,7 +78,7 @@ function render({ model, el: host }) {
 
   area.addEventListener("input", () => {
     showCount();
-    status.textContent = "Unsaved changes…";
+    showStatus(status, "Unsaved changes…");
     saver.schedule();
   });
   area.addEventListener("blur", () => saver.flush());
@@ -111,7 +111,7 @@ function render({ model, el: host }) {
     showCount();
     warning.textContent = model.get("warning");
     showReveal();
-    if (!saver.pending) status.textContent = model.get("status");
+    if (!saver.pending) showStatus(status, model.get("status"), model.get("verdict"));
   }
   for (const name of ["value", "disabled", "warning", "status", "revealed", "model_answer",
     "checklist"]) model.on("change:" + name, sync);

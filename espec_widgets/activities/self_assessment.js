@@ -1,6 +1,6 @@
 // Self-assessment: one <fieldset> per statement, one native radio group per rating (arrow keys
 // move within a group, Tab between groups). Ratings are saved ~800 ms after the last change,
-// when the tab is hidden or closed, and on "Save ratings"; the kernel checks every value.
+// when the tab is hidden or closed, and on "Save"; the kernel checks every value.
 const AUTOSAVE_MS = 800;
 const LEGENDS = { before: "Before this case", now: "Now" };
 
@@ -50,8 +50,8 @@ function render({ model, el: host }) {
     fieldset.append(item);
   });
 
-  const save = el("button", { type: "submit", class: "espec-save" }, "Save ratings");
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
+  const save = el("button", { type: "submit", class: "espec-save" }, "Save");
+  const status = statusRegion();
   const summary = el("div", { class: "espec-scale-summary" });
   form.append(fieldset, save, status, summary);
 
@@ -73,7 +73,7 @@ function render({ model, el: host }) {
   function changed() {
     model.set("value", current());
     model.save_changes();
-    status.textContent = "Unsaved changes…";
+    showStatus(status, "Unsaved changes…");
     saver.schedule();
   }
 
@@ -108,9 +108,9 @@ function render({ model, el: host }) {
       });
     }
     save.disabled = disabled;
-    if (!saver.pending) status.textContent = model.get("status");
+    if (!saver.pending) showStatus(status, model.get("status"), model.get("verdict"));
   }
-  for (const name of ["value", "disabled", "status"]) model.on("change:" + name, sync);
+  for (const name of ["value", "disabled", "status", "verdict"]) model.on("change:" + name, sync);
   model.on("change:summary", showSummary);
   sync();
   showSummary();

@@ -7,7 +7,7 @@ function render({ model, el: host }) {
   const legend = el("legend", { class: "espec-question" }, model.get("question"));
   const prompt = el("p", { id: uid + "-prompt", class: "espec-prompt" }, model.get("prompt"));
   const hint = el("p", { class: "espec-hint" },
-    "Use the Move up and Move down buttons to put the steps in order, then choose Check order.");
+    "Use the Move up and Move down buttons to put the steps in order, then choose Check answer.");
   const list = el("ol", { class: "espec-steps" });
   fieldset.append(legend, prompt, hint, list);
 
@@ -26,9 +26,13 @@ function render({ model, el: host }) {
     row.append(label, " ", up, " ", down, why);
     return { row, up, down, why, text };
   });
-  const button = el("button", { type: "submit", class: "espec-submit" }, "Check order");
-  const status = el("div", { class: "espec-status", role: "status", "aria-live": "polite" });
-  form.append(fieldset, button, status);
+  const button = el("button", { type: "submit", class: "espec-submit" }, "Check answer");
+  const show = el("button", { type: "button", class: "espec-button espec-secondary" }, "Show where each step belongs");
+  const actions = el("p", { class: "espec-actions" });
+  actions.append(button, show);
+  const status = statusRegion();
+  form.append(fieldset, actions, status);
+  show.addEventListener("click", () => model.send({ event: "show_order" }));
 
   function move(item, delta, which) {
     const order = model.get("value").slice();
@@ -44,7 +48,7 @@ function render({ model, el: host }) {
     const r = rows[item];
     const target = which === "up" ? r.up : r.down;
     (target.disabled ? (which === "up" ? r.down : r.up) : target).focus();
-    status.textContent = `Moved '${r.text}' to position ${to + 1} of ${order.length}.`;
+    showStatus(status, `Moved '${r.text}' to position ${to + 1} of ${order.length}.`);
   }
 
   form.addEventListener("submit", (event) => {
@@ -54,6 +58,7 @@ function render({ model, el: host }) {
   });
 
   function placeRows() {
+    const wasShow = document.activeElement === show;
     const order = model.get("value");
     const disabled = model.get("disabled");
     const focused = document.activeElement;
@@ -69,6 +74,8 @@ function render({ model, el: host }) {
       focused.focus();
     }
     button.disabled = disabled;
+    show.hidden = disabled || !model.get("offer_positions");
+    if (wasShow && show.hidden) button.focus(); // the learner's place stays in the activity
   }
 
   function showFeedback() {
@@ -82,11 +89,14 @@ function render({ model, el: host }) {
 
   model.on("change:value", placeRows);
   model.on("change:disabled", placeRows);
+  model.on("change:offer_positions", placeRows);
   model.on("change:feedback", showFeedback);
-  model.on("change:status", () => { status.textContent = model.get("status"); });
+  for (const name of ["status", "verdict"]) {
+    model.on("change:" + name, () => showStatus(status, model.get("status"), model.get("verdict")));
+  }
   placeRows();
   showFeedback();
-  status.textContent = model.get("status");
+  showStatus(status, model.get("status"), model.get("verdict"));
   host.append(form);
 }
 

@@ -28,6 +28,8 @@ from ._activity import ActivityWidget
 _HERE = Path(__file__).parent
 
 CLOSED = "This exercise is closed; the order was not changed."
+POSITIONS_AFTER = 2
+"""Tries before each misplaced step also says which position it belongs at."""
 UNRECOGNISED = "That arrangement was not recognised, so the steps were not moved."
 
 
@@ -90,6 +92,7 @@ class SequenceExercise(ActivityWidget):
     """Steps to reorder with Move up / Move down; the right order stays in the kernel."""
 
     _browser_inputs = frozenset({"value"})
+    _events = frozenset({"submit", "show_order"})
     secret_name = SECRET_NAME
     _esm = _HERE / "sequence.js"
 
@@ -101,6 +104,9 @@ class SequenceExercise(ActivityWidget):
     )
     feedback = t.List(
         t.Dict(), help="Feedback per entry of `items`, filled only after an answer."
+    ).tag(sync=True)
+    offer_positions = t.Bool(
+        False, help="After a wrong try, before positions are told: offer to show them."
     ).tag(sync=True)
 
     def __init__(
@@ -120,6 +126,7 @@ class SequenceExercise(ActivityWidget):
         )
         self._activity = activity
         self.attempts: list[SequenceAttempt] = []
+        self._asked_for_order = False
 
     def _shape_problem(self, name: str, value: Any) -> tuple[str, str] | None:
         if not is_permutation(value, len(self.items)):
@@ -162,7 +169,8 @@ class SequenceExercise(ActivityWidget):
             self.value = [self._display.index(step) for step in last.order]
             self._reveal(last)
         else:
-            self.value, self.feedback = list(range(n)), []
+            self.value, self.feedback, self.verdict = list(range(n)), [], ""
+            self.offer_positions = False
 
     @property
     def done(self) -> bool:
@@ -182,21 +190,52 @@ class SequenceExercise(ActivityWidget):
                         "text": text if attempt.correct else "",
                     }
                 )
-            else:
+            elif self.positions_shown:
                 verdict = (
-                    f"Not yet in place: in attempt {len(self.attempts)} this was at position "
-                    f"{placed_at[step] + 1}; it belongs at position {step + 1}"
+                    f"Out of place: it belongs at position {step + 1} (in attempt "
+                    f"{len(self.attempts)} it was at position {placed_at[step] + 1})"
                 )
                 feedback.append({"kind": "incorrect", "verdict": verdict, "text": text})
+            else:  # which steps, and why, but not where: the next try is thinking, not copying
+                feedback.append({"kind": "incorrect", "verdict": "Out of place", "text": text})
         self.feedback = feedback
         tries = len(self.attempts)
+        self.offer_positions = not attempt.correct and not self.positions_shown
         if attempt.correct:
+            self.verdict = "correct"
             self.status = (
                 f"In order. Attempt {tries}: all {n} steps are in place. "
                 "The note on each step explains why it comes there."
             )
-        else:
-            self.status = (
-                f"Attempt {tries}: {attempt.in_place} of {n} steps in place. "
-                "Read the notes and try again."
+            return
+        self.verdict = "partial" if attempt.in_place else "incorrect"
+        then = (
+            "The right position of each step is shown."
+            if self.positions_shown
+            else "Read why each step marked out of place comes where it does, and try again."
+        )
+        self.status = f"Attempt {tries}: {attempt.in_place} of {n} steps in place. {then}"
+
+    @property
+    def positions_shown(self) -> bool:
+        """Where each step belongs is told after two tries, or when the learner asks."""
+        return self._asked_for_order or len(self.attempts) >= POSITIONS_AFTER
+
+    def show_order(self) -> bool:
+        """The learner asks to see where each step belongs (after a wrong try); False if not now."""
+        if self.disabled or not self.attempts or self.attempts[-1].correct:
+            self._refuse(
+                "show_order",
+                "no wrong attempt to explain",
+                tell="The positions are shown after a try that is not yet in order.",
             )
+            return False
+        self._asked_for_order = True
+        self._reveal(self.attempts[-1])
+        return True
+
+    def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event == "show_order":
+            self.show_order()
+        else:
+            super().handle_event(event, content)

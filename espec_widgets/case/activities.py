@@ -74,6 +74,11 @@ class ClassifyItem(_Model):
     text: Text
     category: Slug = Field(description="The id of the category this item belongs to.")
     feedback: Text = Field(description="Why the item belongs there; shown after answering.")
+    hint: Text | None = Field(
+        None,
+        description="A nudge shown while the item is in a wrong category, without naming the "
+        "right one (what to look at in the item).",
+    )
 
 
 class Classify(_Activity):

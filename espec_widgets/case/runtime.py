@@ -66,6 +66,7 @@ class ClassifyItemSpec:
     text: str
     category: str
     feedback: str
+    hint: str | None = None
 
 
 @dataclass(frozen=True)

@@ -111,12 +111,20 @@ def test_select_all_is_graded_as_a_set() -> None:
     widget.set_state({"value": [1]})
     assert widget.submit() == Attempt(chosen=(1,), correct=False)
     assert widget.feedback[0] == {}, "a partly right answer does not reveal the rest of the key"
+    assert widget.verdict == "partial"
+    assert widget.status.startswith("Attempt 1: partly there, 1 of the 2 strong answers chosen.")
     widget.set_state({"value": [1, 0]})
     assert widget.value == [0, 1]
     assert widget.submit() == Attempt(chosen=(0, 1), correct=True)
+    assert widget.verdict == "correct"
     assert widget.feedback[2]["verdict"] == "Not the best choice"
     widget.set_state({"value": [0, 1, 2]})
     assert widget.submit() == Attempt(chosen=(0, 1, 2), correct=False)
+    assert widget.verdict == "partial"
+    assert "2 of the 2 strong answers chosen, and 1 that is not" in widget.status
+    widget.set_state({"value": [2]})
+    widget.submit()
+    assert widget.verdict == "incorrect" and "not quite" in widget.status
 
 
 def test_restore_skips_attempts_that_no_longer_fit(activity: MultipleChoiceSpec) -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from espec_widgets.activities.classify import UNPLACED, ClassifyExercise
+from espec_widgets.activities.classify import GENERIC_HINT, UNPLACED, ClassifyExercise
 from espec_widgets.case.runtime import CategorySpec, ClassifyItemSpec, ClassifySpec
 
 SPEC = ClassifySpec(
@@ -55,13 +55,18 @@ def test_partial_then_full_sort() -> None:
         "verdict": "In the right category",
         "text": "It names the emotion.",
     }
-    assert widget.feedback[1]["kind"] == "incorrect" and widget.feedback[1]["text"] == "", (
-        "no key for wrong items"
-    )
+    wrong = widget.feedback[1]
+    assert wrong["kind"] == "incorrect"
+    # A wrong item names the category the learner chose and gives a hint, never the right one.
+    assert wrong["verdict"] == f"Not yet: not “{widget.categories[2]}”"
+    assert wrong["text"] == GENERIC_HINT
+    assert widget.categories[1] not in wrong["verdict"] + wrong["text"]
     assert "1 of 3 in the right category" in widget.status
+    assert widget.verdict == "partial"
     _send(widget, {"event": "submit", "value": [0, 1, 2]})
     assert seen[-1] == ({"placements": [0, 1, 2]}, True)
     assert all(f["kind"] == "correct" for f in widget.feedback)
+    assert widget.verdict == "correct" and "all 3 in the right category" in widget.status
     assert widget.done
 
 
@@ -122,3 +127,27 @@ def test_restore_regrades_and_skips_what_no_longer_fits() -> None:
     )
     assert [c for _, c in widget.attempts] == [False, True]
     assert widget.value == [0, 1, 2] and widget.feedback[2]["kind"] == "correct"
+
+
+def test_a_wrong_item_shows_its_own_hint_when_the_case_gives_one() -> None:
+    hinted = ClassifyItemSpec(
+        "You have been so devoted to him.",
+        "respecting",
+        "It respects her effort.",
+        hint="Is this line about a feeling, or about what she has done?",
+    )
+    widget = ClassifyExercise(
+        ClassifySpec(
+            id=SPEC.id,
+            title=SPEC.title,
+            prompt=SPEC.prompt,
+            categories=SPEC.categories,
+            items=(*SPEC.items[:2], hinted),
+        )
+    )
+    _send(widget, {"event": "submit", "value": [1, 0, 0]})
+    assert [f["kind"] for f in widget.feedback] == ["incorrect"] * 3
+    assert widget.feedback[2]["text"] == hinted.hint
+    assert widget.feedback[0]["text"] == GENERIC_HINT
+    assert widget.verdict == "incorrect"
+    assert "0 of 3 in the right category" in widget.status

@@ -138,6 +138,7 @@ def test_where_is_hinted_first_then_revealed_on_the_second_attempt() -> None:
     assert SPEC.where_feedback not in repr(widget.get_state())
     assert "between line 2 and line 3" not in repr(widget.get_state())
     assert widget.status.startswith("Attempt 1: neither")
+    assert widget.verdict == "incorrect"
     _submit(widget, -1, 0)
     assert widget.where_feedback["kind"] == "incorrect"
     assert widget.where_feedback["text"] == (
@@ -152,6 +153,7 @@ def test_where_is_revealed_as_soon_as_it_is_right() -> None:
     assert widget.where_feedback["verdict"] == "The right place"
     assert SPEC.where_feedback in widget.where_feedback["text"]
     assert widget.status.startswith("Attempt 1: the right place, but not the missing step")
+    assert widget.verdict == "partial"
 
 
 def test_what_shows_the_chosen_feedback_then_all_once_right() -> None:
@@ -168,6 +170,7 @@ def test_what_shows_the_chosen_feedback_then_all_once_right() -> None:
     assert [f["kind"] for f in widget.what_feedback] == ["incorrect", "correct", "incorrect"]
     _submit(widget, RIGHT, 1)
     assert widget.status.startswith("Well spotted. Attempt 3")
+    assert widget.verdict == "correct"
     assert [a.correct for a in widget.attempts] == [False, False, True]
 
 

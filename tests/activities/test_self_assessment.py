@@ -67,6 +67,7 @@ def test_state_synced_to_the_page() -> None:
         "summary",
         "disabled",
         "status",
+        "verdict",
     }
     extra = {k for k in state if not k.startswith("_")} - own - {"layout", "tabbable", "tooltip"}
     assert extra == set(), f"unexpected synced traits: {extra}"

@@ -175,17 +175,21 @@ def test_wrong_then_right_keeps_every_attempt(widget: SequenceExercise) -> None:
     _submit(widget, _arrangement(widget, [3, 1, 2, 0, 4, 5]))
     assert seen == [({"order": [3, 1, 2, 0, 4, 5]}, False)]
     assert widget.attempts == [SequenceAttempt((3, 1, 2, 0, 4, 5), False)] and widget.done
-    assert widget.status == "Attempt 1: 4 of 6 steps in place. Read the notes and try again."
+    assert widget.status == (
+        "Attempt 1: 4 of 6 steps in place. Read why each step marked out of place comes "
+        "where it does, and try again."
+    )
+    assert widget.verdict == "partial"
     by_text = dict(zip(widget.items, widget.feedback, strict=True))
     share = by_text["Share the news in plain words"]
-    assert share["kind"] == "incorrect"
-    assert share["verdict"] == (
-        "Not yet in place: in attempt 1 this was at position 1; it belongs at position 4"
-    )
-    assert share["text"] == "Knowledge, after a warning shot."
-    assert (
-        "at position 4; it belongs at position 1" in by_text["Set up the conversation"]["verdict"]
-    )
+    # Which steps and why, but not where, after one try: the next try is thinking, not copying.
+    assert share == {
+        "kind": "incorrect",
+        "verdict": "Out of place",
+        "text": "Knowledge, after a warning shot.",
+    }
+    assert "position" not in repr(widget.get_state()["feedback"])
+    assert widget.offer_positions
     respond = by_text["Respond to emotion"]
     assert respond == {"kind": "correct", "verdict": "In the right place", "text": ""}
 
@@ -313,9 +317,14 @@ def test_restore_skips_payloads_that_no_longer_fit_and_regrades(
         SequenceAttempt((1, 0, 2, 3, 4, 5), False),
     ]
     assert widget.value == _arrangement(widget, [1, 0, 2, 3, 4, 5])
-    assert widget.status == "Attempt 2: 4 of 6 steps in place. Read the notes and try again."
+    assert widget.status == (
+        "Attempt 2: 4 of 6 steps in place. The right position of each step is shown."
+    )
     by_text = dict(zip(widget.items, widget.feedback, strict=True))
-    assert "in attempt 2 this was at position 2" in by_text["Set up the conversation"]["verdict"]
+    assert by_text["Set up the conversation"]["verdict"] == (
+        "Out of place: it belongs at position 1 (in attempt 2 it was at position 2)"
+    )
+    assert not widget.offer_positions
 
     widget.restore_state([*payloads, {"order": list(range(N))}])
     assert widget.attempts[-1] == SequenceAttempt(tuple(range(N)), True) and widget.done
@@ -327,3 +336,36 @@ def test_restore_with_nothing_that_fits_starts_afresh(widget: SequenceExercise) 
     widget.restore_state([{"order": [0, 1, 2]}, {}])
     assert widget.attempts == [] and not widget.done
     assert widget.value == list(range(N)) and widget.feedback == []
+
+
+def test_positions_are_told_after_two_tries(widget: SequenceExercise) -> None:
+    swapped = _arrangement(widget, [3, 1, 2, 0, 4, 5])
+    _submit(widget, swapped)
+    _submit(widget, swapped)
+    by_text = dict(zip(widget.items, widget.feedback, strict=True))
+    assert by_text["Share the news in plain words"]["verdict"] == (
+        "Out of place: it belongs at position 4 (in attempt 2 it was at position 1)"
+    )
+    assert widget.status.endswith("The right position of each step is shown.")
+    assert not widget.offer_positions
+
+
+def test_the_learner_can_ask_for_the_positions_after_a_wrong_try(
+    widget: SequenceExercise,
+) -> None:
+    widget._on_message(widget, {"event": "show_order"}, [])
+    assert widget.feedback == [] and widget.status, "nothing to show before a try"
+    _submit(widget, _arrangement(widget, [3, 1, 2, 0, 4, 5]))
+    assert widget.offer_positions
+    widget._on_message(widget, {"event": "show_order"}, [])
+    by_text = dict(zip(widget.items, widget.feedback, strict=True))
+    assert by_text["Set up the conversation"]["verdict"] == (
+        "Out of place: it belongs at position 1 (in attempt 1 it was at position 4)"
+    )
+    assert len(widget.attempts) == 1, "asking is not an attempt"
+    assert not widget.offer_positions
+
+    _submit(widget, _arrangement(widget, list(range(N))))
+    assert widget.verdict == "correct" and not widget.offer_positions
+    widget._on_message(widget, {"event": "show_order"}, [])
+    assert widget.verdict == "correct", "a right answer has nothing to show"

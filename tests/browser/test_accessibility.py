@@ -76,10 +76,12 @@ def _in_group(title: str) -> str:
 def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> None:
     page.goto(f"{server}/voila/render/{LIBRARY.notebook(case.id)}")  # type: ignore[attr-defined]
     expect(page.get_by_role("button", name="Start", exact=True)).to_be_visible()
+    # One name per case: the tests share a server, and a name in use asks first.
+    name = f"Kay Board {CASES.index(case) + 1}"
     _tab_until(page, "el.tagName === 'INPUT' && el.type === 'text'")
-    page.keyboard.type("Kay Board")
+    page.keyboard.type(name)
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Working as Kay Board.")).to_be_visible()
+    expect(page.get_by_text(f"Working as {name}.")).to_be_visible()
 
     for activity in case.ordered_activities:  # type: ignore[attr-defined]
         if activity.type in {"multiple_choice", "screen_decide"}:
@@ -103,7 +105,7 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
                 )
                 for _ in range(ids.index(item.category) + 1):  # past "Choose a category…"
                     page.keyboard.press("ArrowDown")
-            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check'")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check answer'")
             page.keyboard.press("Enter")
             group = page.get_by_role("group", name=activity.title)
             expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("All sorted")
@@ -124,7 +126,7 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
                     f"el.type === 'checkbox' && el.labels[0].textContent === {_flat(item.text)!r}",
                 )
                 page.keyboard.press("Space")
-            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Save checklist'")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Save'")
             page.keyboard.press("Enter")
             group = page.get_by_role("group", name=activity.title)
             expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Saved: 2 of")
@@ -137,7 +139,7 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
                     "el.type === 'radio' && !el.checked && !document.querySelector(`input[name='${el.name}']:checked`)",
                 )
                 page.keyboard.press("ArrowRight")
-            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Save ratings'")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Save'")
             page.keyboard.press("Enter")
             group = page.get_by_role("group", name=activity.title, exact=True)
             expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Saved")
@@ -152,7 +154,7 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             page.keyboard.press("Space") if right == 0 else None
             for _ in range(right):
                 page.keyboard.press("ArrowDown")
-            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check'")
+            _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check answer'")
             page.keyboard.press("Enter")
             where = page.get_by_role("group", name="Where is the step missing?").first
             expect(where.locator("xpath=ancestor::form").get_by_role("status")).to_contain_text(
@@ -181,7 +183,7 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
                 before = status.text_content() or ""
                 _tab_until(page, f"{_in_group('What do you say next?')} && el.type === 'radio'")
                 page.keyboard.press("Space")  # the first line on offer
-                _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Say it'")
+                _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Reply'")
                 page.keyboard.press("Enter")
                 expect(status).not_to_have_text(before)  # the response has been announced
             expect(status).to_contain_text("The conversation has ended")
@@ -222,6 +224,6 @@ def _sequence_by_keyboard(page: Page, activity: Any) -> None:
             ):
                 _tab_until(page, f"el.getAttribute('aria-label') === {'Move up: ' + text!r}")
             page.keyboard.press("Enter")
-    _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check order'")
+    _tab_until(page, "el.tagName === 'BUTTON' && el.textContent === 'Check answer'")
     page.keyboard.press("Enter")
     expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("In order")

@@ -65,7 +65,7 @@ def _nothing_ran(page: Page, dialogs: list[str]) -> None:
         "iframe",
         "object",
         "embed",
-        "details",
+        "details:not(.espec-have-link)",
         "mjx-container",
         ".jp-MarkdownOutput script",
         ".jp-MarkdownOutput svg",
