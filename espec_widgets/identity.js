@@ -167,6 +167,21 @@ function render({ model, el: host }) {
       linkBox.hidden = signOut.hidden = hub;
       if (hadFocus) who.focus(); // the form the learner was in is gone: keep their place
     }
+    header(token, hub);
+  }
+  // The page header (the template's) says who is working, and its links keep the learner.
+  function header(token, hub) {
+    const who = document.querySelector(".espec-header-who");
+    if (who) {
+      who.hidden = !token;
+      who.textContent = token ? `Working as ${model.get("display_name")}` : "";
+    }
+    for (const a of document.querySelectorAll("a.espec-home-link")) {
+      const url = new URL(a.getAttribute("href"), window.location.href);
+      if (token && !hub) url.searchParams.set(PARAM, token);
+      else url.searchParams.delete(PARAM);
+      a.href = url.toString();
+    }
   }
   function announce() {
     if (model.get("notice")) status.textContent = model.get("notice");

@@ -29,6 +29,8 @@ from mistune.renderers.html import HTMLRenderer
 from mistune.util import escape as escape_text
 from mistune.util import safe_entity
 
+from .anchors import ANCHOR
+
 __all__ = ["RawHtml", "cell_source", "clean", "escape", "link", "raw_html", "render"]
 
 PLUGINS = ("strikethrough", "table", "url", "def_list")
@@ -49,6 +51,8 @@ TAGS = {
     *("a", "img"),
 }
 ATTRIBUTES = {
+    "h2": {"id"},
+    "h3": {"id"},
     "a": {"href", "title"},
     "img": {"src", "alt", "width"},
     "ol": {"start"},
@@ -114,6 +118,8 @@ def _parser() -> mistune.Markdown:
 
 
 def _attribute(tag: str, name: str, value: str) -> str | None:
+    if name == "id":  # a heading's anchor, as the builder writes it (case/runtime.py ANCHOR)
+        return value if ANCHOR.fullmatch(value) else None
     if name in {"href", "src"} and value.strip().lower().startswith("data:"):
         return value if (tag, name) == ("img", "src") and value.startswith(SVG_DATA) else None
     if (tag, name) == ("img", "src"):

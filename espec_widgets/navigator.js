@@ -61,9 +61,22 @@ function render({ model, el: host }) {
             let status = STATUS_WORDS[m.status] || m.status;
             if (m.status !== "not started") status += ` (${m.done} of ${m.total} activities done)`;
             fact("Your status", status);
-            if (m.next) fact("Next", m.next);
+            if (m.next) {
+              const next = el("dd");
+              next.append(link(m.next_href, m.next));
+              facts.append(el("dt", {}, "Next"), next);
+            }
           }
           item.append(facts);
+          if (m.status) {
+            const bar = el("progress", {
+              class: "espec-progress-bar",
+              max: String(Math.max(m.total, 1)),
+              value: String(m.done),
+              "aria-label": `${m.title}: ${m.done} of ${m.total} activities done`,
+            });
+            item.append(bar);
+          }
           list.append(item);
         });
         section.append(list);

@@ -15,6 +15,7 @@ from typing import Any
 import traitlets as t
 
 from .activities._kernel_owned import KernelOwnedWidget
+from .anchors import activity_anchor
 from .case.errors import CaseFileError
 from .case.runtime import RuntimeCase, load_runtime_case
 from .case.vocabulary import Part
@@ -140,6 +141,7 @@ class Navigator(KernelOwnedWidget):
                         "next": _title(m.case, s.next_activity)
                         if learner is not None and s.status is Status.IN_PROGRESS
                         else "",
+                        "next_href": _at(m.href, s.next_activity),
                     }
                 )
             parts.append(entry)
@@ -168,13 +170,18 @@ class Navigator(KernelOwnedWidget):
             return {
                 "verb": "Continue where you left off",
                 "title": latest.case.info.title,
-                "href": latest.href,
+                "href": _at(latest.href, s.next_activity),
                 "next": _title(latest.case, s.next_activity),
             }
         fresh = [m for m in self._modules if statuses[m.case.id].status is Status.NOT_STARTED]
         if fresh:
             return {"verb": "Start", "title": fresh[0].case.info.title, "href": fresh[0].href}
         return {"verb": "done", "title": "", "href": ""}
+
+
+def _at(href: str, activity_id: str | None) -> str:
+    """A case page, opened at an activity (its heading's anchor) when there is one."""
+    return f"{href}#{activity_anchor(activity_id)}" if activity_id else href
 
 
 def _title(case: RuntimeCase, activity_id: str | None) -> str:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # the page's contract; these modules load when a page first n
 
     from .activities import ActivityWidget
     from .identity import LearnerBar
+    from .outline import CaseOutline, WhereNext
     from .store import Learner, Store
 
 HOME = "../index.ipynb"
@@ -80,6 +81,8 @@ class CasePage:
         self.error = error
         self.widgets: dict[str, ActivityWidget] = {}
         self.identity: LearnerBar | None = None
+        self.outline: CaseOutline | None = None
+        self.where_next: WhereNext | None = None
         self.learner: Learner | None = None
         self._reported: tuple[tuple[str, ...], int] | None = None
 
@@ -140,6 +143,19 @@ class CasePage:
             for line in scene.transcript
         ]
         display(EncounterPlayer(title=f"The encounter: {scene.title}", lines=lines, media=media))
+
+    def end(self, next_case: dict[str, str] | None = None) -> None:
+        """Show where to go at the end of the case: the next activity, next_case (href, title,
+        relative to this page, from the build), the workbook."""
+        from IPython.display import display
+
+        from .outline import WhereNext
+
+        if self.case is None:
+            return
+        self.where_next = WhereNext(home=HOME, next_case=dict(next_case or {}))
+        self._update_progress()
+        display(self.where_next)
 
     def resume(self) -> None:
         """Identify the learner and restore their work: the notebook's last cell.
@@ -213,16 +229,29 @@ class CasePage:
         return True
 
     def _update_progress(self) -> None:
-        """Tell the learner how far they are (in the learner bar), and the navigator (the store)."""
-        if self.identity is None or self.case is None:
+        """Tell the learner how far they are (the learner bar, the outline, where next), and
+        the navigator (the store)."""
+        if self.case is None:
             return
-        left = [self.case.activity(aid).title for aid, w in self.widgets.items() if not w.done]
-        done = len(self.widgets) - len(left)
-        text = f"Done: {done} of {len(self.widgets)} activities."
-        if left:
-            text += " Still to do: " + "; ".join(left) + "."
+        from .outline import next_activity
+
+        done = {aid for aid, w in self.widgets.items() if w.done}
+        known = self.learner is not None
+        if self.outline is not None:
+            self.outline.done = [a for a in self.case.info.order if a in done]
+            self.outline.next_anchor = next_activity(self.case, done).get("anchor", "")
+            self.outline.known = known
+        if self.where_next is not None and known:
+            self.where_next.next_activity = next_activity(self.case, done)
+            self.where_next.left = len([a for a in self.case.info.order if a not in done])
+        if self.identity is None:
+            return
+        left_titles = [self.case.activity(a).title for a, w in self.widgets.items() if not w.done]
+        text = f"Done: {len(done)} of {len(self.widgets)} activities."
+        if left_titles:
+            text += " Still to do: " + "; ".join(left_titles) + "."
         self.identity.progress = text
-        if self.learner is not None:
+        if known:
             self._report_progress([aid for aid, w in self.widgets.items() if w.done])
 
     def _report_progress(self, done: list[str]) -> None:
@@ -269,8 +298,12 @@ def open_case(case_id: str) -> CasePage:
     if store is None:
         display(_message(problem))
         return CasePage(None, error=problem)
+    from .outline import CaseOutline
+
     page = CasePage(case, store=store)
     page.identity = LearnerBar(store, home=HOME)
     page.identity.on_learner(page.start)
+    page.outline = CaseOutline.of(case)
     display(page.identity)
+    display(page.outline)
     return page

@@ -44,3 +44,36 @@ function showStatus(box, text, verdict) {
   box.badge.dataset.kind = word ? verdict : "";
   box.words.textContent = text || "";
 }
+
+
+// Go to a heading of this page (a section or an activity): scroll it into view, move focus
+// there (so keyboard and screen reader users are where they see) and put it in the address.
+function goTo(anchor, { push = true } = {}) {
+  const target = document.getElementById(anchor);
+  if (!target) return false;
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.scrollIntoView({ block: "start" });
+  target.focus({ preventScroll: true });
+  const url = new URL(window.location.href);
+  url.hash = anchor;
+  if (push && url.toString() !== window.location.href) {
+    window.history.pushState(window.history.state, "", url.toString());
+  }
+  return true;
+}
+
+// A link to another page of the workbook that resumes this learner: it carries the resume
+// token this page's own address holds (identity.js keeps it there, even after a new link is
+// made), read again whenever the link is about to be used.
+function pageLink(href, text) {
+  const link = el("a", { href }, text);
+  const refresh = () => {
+    const url = new URL(href, window.location.href);
+    const token = new URL(window.location.href).searchParams.get("learner");
+    if (token) url.searchParams.set("learner", token);
+    link.href = url.toString();
+  };
+  refresh();
+  for (const name of ["focus", "pointerdown", "click", "contextmenu"]) link.addEventListener(name, refresh);
+  return link;
+}

@@ -269,6 +269,50 @@ def test_progress_says_what_is_left(env: str, monkeypatch: pytest.MonkeyPatch) -
     assert again.identity.progress == "Done: 2 of 2 activities."
 
 
+def test_the_outline_and_where_next_follow_the_learners_work(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUERY_STRING", "")
+    page = open_case("minimal-case")
+    page.show("who-decides")
+    page.show("own-reactions")
+    page.end(next_case={"href": "../part-1/second-case.ipynb", "title": "The second case"})
+    outline, where = page.outline, page.where_next
+    assert outline is not None and where is not None
+    entries = [(e["anchor"], e["kind"]) for e in outline.entries]
+    assert entries[:2] == [("section-objectives", "section"), ("section-people", "section")]
+    assert ("activity-who-decides", "activity") in entries
+    assert ("activity-own-reactions", "activity") in entries
+    assert entries.index(("activity-who-decides", "activity")) < entries.index(
+        ("activity-own-reactions", "activity")
+    )
+    assert entries[-1][0].startswith("section-")
+    # Before the learner is known nothing is ticked, and where next offers no activity.
+    assert not outline.known and outline.done == [] and where.left == -1
+    assert where.next_activity == {} and where.home == "../index.ipynb"
+    assert where.next_case == {"href": "../part-1/second-case.ipynb", "title": "The second case"}
+
+    page.resume()
+    page.identity._on_message(page.identity, {"event": "start", "name": "Ana"}, [])
+    assert outline.known and outline.done == [] and where.left == 2
+    assert outline.next_anchor == "activity-who-decides"
+    assert where.next_activity == {"anchor": "activity-who-decides", "title": "Who decides?"}
+
+    question = page.widgets["who-decides"]
+    question.set_state({"value": [0]})
+    question.submit()
+    assert outline.done == ["who-decides"], "attempted counts as done, right or not"
+    assert outline.next_anchor == "activity-own-reactions" and where.left == 1
+    page.widgets["own-reactions"].set_state({"value": "A thought."})
+    assert outline.done == ["who-decides", "own-reactions"]
+    assert outline.next_anchor == "" and where.next_activity == {} and where.left == 0
+    # The page may change none of it.
+    outline.set_state({"done": [], "entries": [], "known": False})
+    where.set_state({"next_case": {"href": "https://elsewhere.example/"}, "home": "x"})
+    assert outline.done == ["who-decides", "own-reactions"] and outline.known
+    assert where.next_case["href"] == "../part-1/second-case.ipynb" and where.home != "x"
+
+
 def test_a_failed_store_is_reported_to_the_widget(
     env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -100,7 +100,7 @@ def test_statuses_follow_the_learners_work(env: str, monkeypatch: pytest.MonkeyP
     target = again.navigator.continue_to
     assert (target["verb"], target["href"]) == (
         "Continue where you left off",
-        "part-1/minimal-case.ipynb",
+        "part-1/minimal-case.ipynb#activity-own-reactions",  # opens at the next activity
     )
     assert target["next"] == "Your reactions"
 

@@ -47,7 +47,15 @@ def test_case_notebook_executes_and_shows_widgets(
         for o in c.outputs
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
-    assert len(views) == 4, "the learner bar, the encounter player and two activities"
+    names = [o["data"]["text/plain"].split()[0].rsplit(".", 1)[-1] for o in views]
+    assert names == [
+        "LearnerBar",
+        "CaseOutline",
+        "EncounterPlayer",
+        "ChoiceQuestion",
+        "ReflectionBox",
+        "WhereNext",
+    ], "the learner bar, the outline, the encounter player, two activities, where next"
 
 
 def test_broken_case_fails_in_strict_mode(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import tempfile
@@ -12,6 +13,7 @@ import nbformat
 
 from ..case import Library, load_library
 from ..case.runtime import cache_case, cache_dir
+from ..curriculum import sort_key
 from ..paths import data_dir, notebooks_dir
 from .landing import guide_notebook, landing_notebook
 from .notebook import EARLIER_GENERATORS, GENERATOR, case_notebook, dumps
@@ -46,12 +48,24 @@ def plan(root: Path, library: Library | None = None) -> dict[str, str | bytes]:
     out: dict[str, str | bytes] = {}
     nb_dir = notebooks_dir(root).relative_to(root)
     titles = {g.id: g.title for g in library.guides.values()}
+    # "Next case" at the end of each case page: the next module in the curriculum's order.
+    program = sorted(
+        (c for c in library.cases if not library.in_gallery(c.id)),
+        key=lambda c: sort_key(c.part.value, c.main_domain.value, c.title),
+    )
+    following = {
+        a.id: {"href": f"../{library.notebook(b.id)}", "title": b.title}
+        for a, b in itertools.pairwise(program)
+    }
     for case in sorted(library.cases, key=lambda c: c.id):
         cache_case(library.sources[case.id], case)  # learner kernels then skip validation
         # Lexical, not resolved: data/ may be a symlink (a shared case library).
         source = Path(os.path.relpath(library.sources[case.id], root)).as_posix()
         path = nb_dir / library.notebook(case.id)
-        out[path.as_posix()] = dumps(case_notebook(case, source=source, guide_titles=titles))
+        nb = case_notebook(
+            case, source=source, guide_titles=titles, next_case=following.get(case.id)
+        )
+        out[path.as_posix()] = dumps(nb)
     for guide in library.guides.values():
         used_in = [(library.notebook(c.id), c) for c in library.cases_using(guide.id)]
         out[(nb_dir / "guides" / f"{guide.id}.ipynb").as_posix()] = dumps(

@@ -96,4 +96,4 @@ def guide_notebook(guide: Guide, *, used_in: list[tuple[str, Case]]) -> nbformat
             )
         )
     cells.append(html_cell("back", f"<p>{link('../index.ipynb', 'Back to the workbook')}</p>"))
-    return _notebook(cells, {"kind": "guide", "guide_id": guide.id})
+    return _notebook(cells, {"kind": "guide", "guide_id": guide.id, "title": guide.title})

@@ -8,6 +8,7 @@ from typing import cast
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
+from ..anchors import activity_anchor, scene_anchor, section_anchor
 from ..case.schema import Case, Scene
 from ..markup import cell_source, escape, link, render
 from .family_map import family_map_html
@@ -74,7 +75,7 @@ def _header(case: Case) -> str:
         note = render(f"**Content note.** {case.content_note.strip()}")
         parts.append(f"<blockquote>\n{note}\n</blockquote>")
     parts += [
-        "<h2>Learning objectives</h2>",
+        f'<h2 id="{section_anchor("objectives")}">Learning objectives</h2>',
         "<p>By the end of this case you will be able to:</p>",
         _list(render(o.text, inline=True) for o in case.objectives),
     ]
@@ -100,7 +101,7 @@ def _people(case: Case) -> str:
         surrogate = "yes" if p.legal_surrogate else ""
         rows.append(_row([render(p.name, inline=True), role, escape(p.kind.value), surrogate]))
     parts = [
-        "<h2>People in this case</h2>",
+        f'<h2 id="{section_anchor("people")}">People in this case</h2>',
         family_map_html(case),
         "<table>",
         f"<thead>\n{_row(head, 'th')}\n</thead>",
@@ -130,16 +131,16 @@ def _people(case: Case) -> str:
 
 def _scene(scene: Scene) -> str:
     """The scene's narrative; its transcript and recording are in the encounter player below."""
-    parts = [f"<h2>{render(scene.title, inline=True)}</h2>"]
+    parts = [f'<h2 id="{scene_anchor(scene.id)}">{render(scene.title, inline=True)}</h2>']
     if scene.narrative:
         parts.append(render(scene.narrative))
     return "\n".join(parts)
 
 
 def _closing(case: Case, guide_titles: Mapping[str, str]) -> str:
-    parts = ["<h2>Debrief</h2>", render(case.debrief)]
+    parts = [f'<h2 id="{section_anchor("debrief")}">Debrief</h2>', render(case.debrief)]
     if case.resources:
-        parts.append("<h2>Resources</h2>")
+        parts.append(f'<h2 id="{section_anchor("resources")}">Resources</h2>')
         parts.append(
             _list(
                 link(str(r.url), render(r.title, inline=True))
@@ -148,7 +149,7 @@ def _closing(case: Case, guide_titles: Mapping[str, str]) -> str:
             )
         )
     if case.guides:
-        parts.append("<h2>Best Practice Guides</h2>")
+        parts.append(f'<h2 id="{section_anchor("guides")}">Best Practice Guides</h2>')
         parts.append(
             _list(
                 link(f"../guides/{g}.ipynb", render(guide_titles.get(g, g), inline=True))
@@ -171,9 +172,16 @@ def _closing(case: Case, guide_titles: Mapping[str, str]) -> str:
 
 
 def case_notebook(
-    case: Case, *, source: str, guide_titles: Mapping[str, str] | None = None
+    case: Case,
+    *,
+    source: str,
+    guide_titles: Mapping[str, str] | None = None,
+    next_case: Mapping[str, str] | None = None,
 ) -> nbformat.NotebookNode:
-    """The notebook for one case; cell ids derive from case ids, so rebuilds are byte-identical."""
+    """The notebook for one case; cell ids derive from case ids, so rebuilds are byte-identical.
+
+    next_case: the next module in the curriculum (href from this page, title), offered at the end.
+    """
     cells = [
         html_cell("header", _header(case)),
         code_cell(
@@ -190,10 +198,13 @@ def case_notebook(
         for activity_id in scene.activities:
             number += 1
             kind = KIND_LABELS[case.activity(activity_id).type]  # type: ignore[attr-defined]
-            heading = f"<h3>Activity {number} of {total}: {escape(kind)}</h3>"
+            anchor = activity_anchor(activity_id)
+            heading = f'<h3 id="{anchor}">Activity {number} of {total}: {escape(kind)}</h3>'
             cells.append(html_cell(f"heading-{activity_id}", heading))
             cells.append(code_cell(f"activity-{activity_id}", f"case.show({activity_id!r})"))
     cells.append(html_cell("closing", _closing(case, guide_titles or {})))
+    where_next = f"next_case={dict(next_case)!r}" if next_case else ""
+    cells.append(code_cell("end", f"case.end({where_next})"))
     # Last, so a preheated kernel has shown everything before it waits for the learner's request.
     cells.append(code_cell("resume", "case.resume()"))
     nb: nbformat.NotebookNode = new_notebook(
@@ -205,6 +216,7 @@ def case_notebook(
                 "generator": GENERATOR,
                 "audience": "learner",
                 "case_id": case.id,
+                "title": case.title,
                 "part": case.part.value,
                 "source": source,
                 "schema_version": case.schema_version,

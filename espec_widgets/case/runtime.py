@@ -19,13 +19,14 @@ from pathlib import Path
 from types import UnionType
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from ..anchors import activity_anchor, scene_anchor, section_anchor
 from ..config import CACHE_ENV as CACHE_ENV
 from ..config import settings
 
 # Re-exported: learner widgets read it from here.
 from .vocabulary import INSTRUMENTS as INSTRUMENTS
 
-FORMAT = 6
+FORMAT = 7
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
 
@@ -258,8 +259,40 @@ class SceneSpec:
 
 
 @dataclass(frozen=True)
+class OutlineEntry:
+    """One line of a case page's outline: a section or an activity, and its anchor on the page."""
+
+    anchor: str  # the id of its heading on the page (builder/notebook.py writes the same)
+    title: str
+    kind: str  # "section" or "activity"
+    activity: str = ""  # the activity's id, for an activity
+
+
+def outline_of(case: Any) -> list[OutlineEntry]:
+    """The sections and activities of a validated schema.Case, in page order."""
+    entries = [
+        OutlineEntry(section_anchor("objectives"), "Learning objectives", "section"),
+        OutlineEntry(section_anchor("people"), "People in this case", "section"),
+    ]
+    for scene in case.scenes:
+        entries.append(OutlineEntry(scene_anchor(scene.id), _reflow(scene.title), "section"))
+        for activity_id in scene.activities:
+            title = _reflow(case.activity(activity_id).title)
+            entries.append(
+                OutlineEntry(activity_anchor(activity_id), title, "activity", activity_id)
+            )
+    entries.append(OutlineEntry(section_anchor("debrief"), "Debrief", "section"))
+    if case.resources:
+        entries.append(OutlineEntry(section_anchor("resources"), "Resources", "section"))
+    if case.guides:
+        entries.append(OutlineEntry(section_anchor("guides"), "Best Practice Guides", "section"))
+    return entries
+
+
+@dataclass(frozen=True)
 class CaseInfo:
-    """What the navigator shows of a case, and the order a learner meets its activities."""
+    """What the navigator shows of a case, the order a learner meets its activities, and the
+    outline of its page."""
 
     title: str = ""
     part: str = "I"
@@ -267,6 +300,7 @@ class CaseInfo:
     domains: tuple[str, ...] = ()
     estimated_minutes: int = 0
     order: tuple[str, ...] = ()  # activity ids, scene by scene
+    outline: tuple[OutlineEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -365,6 +399,7 @@ def from_case(case: Any) -> RuntimeCase:
         "domains": [d.value for d in case.domains],
         "estimated_minutes": case.estimated_minutes,
         "order": [a for scene in case.scenes for a in scene.activities],
+        "outline": [asdict(e) for e in outline_of(case)],
     }
     return _from_dicts(
         case.id,

@@ -67,6 +67,7 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
         "heading-own-reactions",
         "activity-own-reactions",
         "closing",
+        "end",
         "resume",
     ]
     code = [c.source for c in nb.cells if c.cell_type == "code"]
@@ -75,16 +76,19 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
         "case.play('arrival')",
         "case.show('who-decides')",
         "case.show('own-reactions')",
+        code[4],
         "case.resume()",
     ]
+    # Where next: the next module in the curriculum, if there is one after this case.
+    assert code[4] == "case.end()" or code[4].startswith("case.end(next_case={'href': '../part-")
     # Answer keys never reach the notebook: feedback text lives only in the case file.
     text = (workbook / CASE_NB).read_text(encoding="utf-8")
     assert "An appointed agent comes first" not in text
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     headings = [c.source.splitlines()[1:-1] for c in nb.cells if c["id"].startswith("heading-")]
     assert headings == [
-        ["<h3>Activity 1 of 2: a question</h3>"],
-        ["<h3>Activity 2 of 2: a reflection</h3>"],
+        ['<h3 id="activity-who-decides">Activity 1 of 2: a question</h3>'],
+        ['<h3 id="activity-own-reactions">Activity 2 of 2: a reflection</h3>'],
     ]
 
 
