@@ -24,9 +24,68 @@ function autosave(save, ms) {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "hidden") saver.flush();
   });
+  // Leaving while a save waits: it is sent now, and the page asks before it goes.
+  (window.__especLeaveChecks || (window.__especLeaveChecks = new Set())).add(() => {
+    const waiting = saver.pending;
+    saver.flush();
+    return waiting;
+  });
   return saver;
 }
 
+
+// Leaving the page with work the kernel has not confirmed asks first (the browser's own "Leave
+// site?"). Each widget module has its own copy of this prelude, so the checks live on window;
+// the workbook's page template listens (session.js); elsewhere (JupyterLab) the first module does.
+const LEAVE_CHECKS = window.__especLeaveChecks || (window.__especLeaveChecks = new Set());
+if (!window.__especLeaveGuard) {
+  window.__especLeaveGuard = true;
+  window.addEventListener("beforeunload", (event) => {
+    let waiting = false;
+    for (const check of LEAVE_CHECKS) waiting = check() || waiting;
+    if (waiting) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+}
+
+// Text typed in `area` is the learner's even through a reload or a lost connection: until the
+// kernel confirms a save of exactly that text (its status changes), the text is also kept in
+// this tab's sessionStorage (cleared once confirmed, and by the browser when the tab closes),
+// and leaving the page asks first. When the page comes back and the learner is known, kept text
+// goes to the kernel as a "recover" action, which checks it like any input and saves it if it is
+// not what the store already holds.
+function keepDraft(model, area, saver) {
+  const key = () => ["espec-draft", window.location.pathname,
+    new URL(window.location.href).searchParams.get("learner") || "", model.get("question")].join("|");
+  const kept = () => { try { return window.sessionStorage.getItem(key()); } catch (e) { return null; } };
+  const keep = () => { try { window.sessionStorage.setItem(key(), area.value); } catch (e) { /* full or off */ } };
+  const drop = () => { try { window.sessionStorage.removeItem(key()); } catch (e) { /* off */ } };
+  let confirmed = model.get("value");
+  const unsaved = () => !model.get("disabled") && area.value !== confirmed;
+  area.addEventListener("input", keep);
+  model.on("change:status", () => {
+    confirmed = model.get("value");
+    if (area.value === confirmed) drop();
+  });
+  function recover() {
+    if (model.get("disabled")) return;
+    const text = kept();
+    if (text !== null) model.send({ event: "recover", value: text });
+  }
+  model.on("msg:custom", (msg) => {
+    if (!msg || msg.event !== "recovered") return;
+    if (msg.ok) drop();
+    else if (kept() !== null && document.activeElement !== area) area.value = kept();
+  });
+  model.on("change:disabled", recover);
+  recover();
+  LEAVE_CHECKS.add(() => {
+    saver.flush();
+    return unsaved();
+  });
+}
 
 // The status line of an activity: a badge (icon, colour and word) for the last answer's verdict,
 // then the kernel's words. One live region, so the word and the words are announced together.

@@ -49,6 +49,7 @@ function render({ model, el: host }) {
     saver.schedule();
   });
   area.addEventListener("blur", () => saver.flush());
+  keepDraft(model, area, saver);
   save.addEventListener("click", () => send(true));
 
   function sync() {

@@ -23,6 +23,7 @@ MAX_CHARS = 20_000
 
 NO_NAME = "Enter your name at the top of the page so your work can be saved."
 NOT_SAVED = "Not saved: the workbook could not store your text. It is still here; try Save again."
+RECOVERED = "The text you typed before the page was reloaded is back. "
 
 Saver = Callable[[str], int]
 """Saves the text and returns its revision number; raises if it could not."""
@@ -44,7 +45,7 @@ class ReflectionBox(ActivityWidget):
 
     uses_draft = True
     _browser_inputs = frozenset({"value"})
-    _events = frozenset({"save"})
+    _events = frozenset({"save", "recover"})
     _esm = _HERE / "reflection.js"
 
     question = t.Unicode(help="The box's accessible name (its label).").tag(sync=True)
@@ -86,11 +87,33 @@ class ReflectionBox(ActivityWidget):
             self.save()
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event == "recover":
+            self.recover(content.get("value"))
+            return
         if event != "save":
             return
         if "value" in content and not self.accept_from_browser("value", content["value"]):
             return  # refused: the status says why, and the saved text is untouched
         self.save(explicit=True)
+
+    def recover(self, text: Any) -> bool:
+        """Text the page kept through a reload (this tab only, not yet confirmed saved): saved
+        when it differs from what the store holds and passes every check an input meets. The
+        page is told either way ({"event": "recovered", "ok": ...}): it drops its copy once the
+        store has the text, and otherwise shows it to the learner with the reason."""
+        ok = self._recover(text)
+        self.send({"event": "recovered", "ok": ok})
+        return ok
+
+    def _recover(self, text: Any) -> bool:
+        if self.disabled or self._saver is None or not isinstance(text, str):
+            return False
+        if text == self._saved:
+            return True
+        if not self.accept_from_browser("value", text) or self.value != self._saved:
+            return False  # refused (the status says why) or not stored
+        self.status = RECOVERED + self.status
+        return True
 
     @property
     def done(self) -> bool:

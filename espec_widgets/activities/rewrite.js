@@ -82,6 +82,7 @@ function render({ model, el: host }) {
     saver.schedule();
   });
   area.addEventListener("blur", () => saver.flush());
+  keepDraft(model, area, saver);
   save.addEventListener("click", () => send("save"));
   compare.addEventListener("click", () => send("reveal"));
 

@@ -36,7 +36,7 @@ class RewriteExercise(ReflectionBox):
     line to rewrite and the reveal, and lets a restored draft exceed a limit lowered since.
     """
 
-    _events = frozenset({"save", "reveal"})
+    _events = frozenset({"save", "reveal", "recover"})
     _esm = _HERE / "rewrite.js"
 
     weak_line = t.Unicode(help="The line to improve, as it was said.").tag(sync=True)
@@ -60,6 +60,9 @@ class RewriteExercise(ReflectionBox):
     _closed_tell = CLOSED
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
+        if event == "recover":
+            self.recover(content.get("value"))
+            return
         if event not in {"save", "reveal"}:
             return
         if self.disabled:

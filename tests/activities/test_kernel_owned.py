@@ -203,8 +203,8 @@ def test_every_family_refuses_a_value_through_the_one_path(
     if via == "update":
         msg = _update({"value": value})
     else:
-        # an event that carries a value: submit where the family has it
-        event = "submit" if "submit" in widget._events else sorted(widget._events)[0]
+        # an event that carries a value: submit or save where the family has one
+        event = next(e for e in ("submit", "save", *sorted(widget._events)) if e in widget._events)
         msg = _custom({"event": event, "value": value})
     with caplog.at_level(logging.WARNING):
         widget._handle_msg(msg)

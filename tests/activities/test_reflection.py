@@ -79,3 +79,30 @@ def test_save_carries_its_own_text(box: ReflectionBox) -> None:
     assert saved == ["Typed just before Save."] and "Not saved" in box.status
     box._on_message(box, {"event": "save", "value": ["not", "text"]}, [])
     assert saved == ["Typed just before Save."]
+
+
+def test_text_kept_through_a_reload_is_recovered_once_and_checked(
+    box: ReflectionBox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved: list[str] = []
+    told: list[dict[str, object]] = []
+    monkeypatch.setattr(box, "send", lambda content, buffers=None: told.append(content))
+    box.set_saver(lambda text: saved.append(text) or len(saved))
+    box.restore("What the store has.")
+    # The page kept text the kernel never confirmed: it is checked and saved.
+    box._on_message(box, {"event": "recover", "value": "Typed before the reload."}, [])
+    assert saved == ["Typed before the reload."] and box.value == "Typed before the reload."
+    assert box.status.startswith("The text you typed before the page was reloaded is back.")
+    assert told[-1] == {"event": "recovered", "ok": True}
+    # The same text again (a second reload before the page dropped it): nothing new is saved.
+    box._on_message(box, {"event": "recover", "value": "Typed before the reload."}, [])
+    assert saved == ["Typed before the reload."] and told[-1] == {"event": "recovered", "ok": True}
+    # Kept text is an input like any other: over the limits or not text, it is refused.
+    for bad in ("word " * 5000, ["not", "text"], None, "\x00"):
+        box._on_message(box, {"event": "recover", "value": bad}, [])
+        assert told[-1] == {"event": "recovered", "ok": False}, bad
+    assert saved == ["Typed before the reload."] and box.value == "Typed before the reload."
+    # Closed, or before the learner is known: nothing is taken.
+    box.disabled = True
+    box._on_message(box, {"event": "recover", "value": "Another text."}, [])
+    assert told[-1] == {"event": "recovered", "ok": False} and len(saved) == 1

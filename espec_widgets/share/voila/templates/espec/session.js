@@ -1,3 +1,25 @@
+// Leaving with work the kernel has not confirmed (a draft typed in the last moment, a save in
+// flight) asks first, with the browser's own "Leave site?". This listener is registered before
+// Voilà's, which on beforeunload shuts the page's kernel down at once: when there is unsaved work
+// it stops that one, so the save already sent reaches the kernel, and a learner who stays keeps
+// a working page. Each widget adds its own check to window.__especLeaveChecks (prelude.js).
+(() => {
+  window.__especLeaveGuard = true;
+  window.__especLeaveChecks = window.__especLeaveChecks || new Set();
+  // Runs every check (each sends what still waits), then says whether any work is unconfirmed.
+  window.__especLeaving = () => {
+    let waiting = false;
+    for (const check of window.__especLeaveChecks) waiting = check() || waiting;
+    return waiting;
+  };
+  window.addEventListener("beforeunload", (event) => {
+    if (!window.__especLeaving()) return;
+    event.preventDefault();
+    event.returnValue = "";
+    event.stopImmediatePropagation();
+  });
+})();
+
 // Tell the learner when this page has lost its kernel (closed after an hour without activity,
 // freed while the computer slept, or the server restarted), and recover a page whose widgets
 // failed to load. Everything the learner saved is in the store, so a reload loses nothing saved.
