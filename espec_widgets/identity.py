@@ -31,7 +31,7 @@ NO_LINK = (
     "and digits. Check that you copied all of it."
 )
 ROTATED = (
-    "Your new resume link is below, and the address of this page is updated: bookmark it again. "
+    "Your new resume link is above, and the address of this page is updated: bookmark it again. "
     "The old link no longer opens your work."
 )
 

@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # the page's contract; these modules load when a page first n
     import ipywidgets
 
     from .activities import ActivityWidget
+    from .debrief import DebriefGate
     from .identity import LearnerBar
     from .outline import CaseOutline, WhereNext
     from .store import Learner, Store
@@ -83,6 +84,7 @@ class CasePage:
         self.identity: LearnerBar | None = None
         self.outline: CaseOutline | None = None
         self.where_next: WhereNext | None = None
+        self.debrief_gate: DebriefGate | None = None
         self.learner: Learner | None = None
         self._reported: tuple[tuple[str, ...], int] | None = None
 
@@ -143,6 +145,18 @@ class CasePage:
             for line in scene.transcript
         ]
         display(EncounterPlayer(title=f"The encounter: {scene.title}", lines=lines, media=media))
+
+    def debrief(self) -> None:
+        """Show the debrief's door: its text stays in the kernel until the learner asks."""
+        from IPython.display import display
+
+        from .debrief import DebriefGate
+
+        if self.case is None:
+            return
+        self.debrief_gate = DebriefGate(self.case.info.debrief)
+        self._update_progress()
+        display(self.debrief_gate.view)
 
     def end(self, next_case: dict[str, str] | None = None) -> None:
         """Show where to go at the end of the case: the next activity, next_case (href, title,
@@ -241,6 +255,9 @@ class CasePage:
             self.outline.done = [a for a in self.case.info.order if a in done]
             self.outline.next_anchor = next_activity(self.case, done).get("anchor", "")
             self.outline.known = known
+        if self.debrief_gate is not None:
+            left = len([a for a in self.case.info.order if a not in done])
+            self.debrief_gate.update(known=known, left=left)
         if self.where_next is not None and known:
             self.where_next.next_activity = next_activity(self.case, done)
             self.where_next.left = len([a for a in self.case.info.order if a not in done])

@@ -470,3 +470,32 @@ def test_a_jupyterhub_learner_has_no_link_to_rotate(
     token = page.identity.token
     page.identity._on_message(page.identity, {"event": "rotate"}, [])
     assert page.identity.token == token and page.identity.notice == ""
+
+
+def test_the_debrief_stays_in_the_kernel_until_the_learner_asks(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QUERY_STRING", "")
+    page = open_case("minimal-case")
+    page.show("who-decides")
+    page.show("own-reactions")
+    page.debrief()
+    gate = page.debrief_gate
+    assert gate is not None
+    debrief = page.case.info.debrief  # type: ignore[union-attr]
+    assert debrief.strip()
+    first_words = " ".join(debrief.split()[:4])
+    assert first_words not in repr(gate.get_state()) + repr(gate.text.get_state())
+    # Before the learner is known, asking opens nothing.
+    gate._on_message(gate, {"event": "open"}, [])
+    assert not gate.opened and gate.text.value == ""
+    page.resume()
+    page.identity._on_message(page.identity, {"event": "start", "name": "Ana"}, [])
+    assert gate.known and gate.left == 2 and "2 still to do" in gate.status
+    # The page cannot open it by setting state, nor write into the text.
+    gate.set_state({"opened": True})
+    gate.text.set_state({"value": "<img src=x onerror=alert(1)>"})
+    assert not gate.opened and gate.text.value == ""
+    gate._on_message(gate, {"event": "open"}, [])
+    assert gate.opened and first_words.split()[0] in gate.text.value
+    assert gate.text.layout.display is None

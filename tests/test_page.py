@@ -47,15 +47,16 @@ def test_case_notebook_executes_and_shows_widgets(
         for o in c.outputs
         if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
-    names = [o["data"]["text/plain"].split()[0].rsplit(".", 1)[-1] for o in views]
+    names = [o["data"]["text/plain"].split("(")[0].split()[0].rsplit(".", 1)[-1] for o in views]
     assert names == [
         "LearnerBar",
         "CaseOutline",
         "EncounterPlayer",
         "ChoiceQuestion",
         "ReflectionBox",
+        "VBox",  # the debrief's gate, and its text once asked for
         "WhereNext",
-    ], "the learner bar, the outline, the encounter player, two activities, where next"
+    ], "the learner bar, the outline, the encounter player, two activities, the debrief, where next"
 
 
 def test_broken_case_fails_in_strict_mode(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -71,6 +71,7 @@ def test_one_prelude_serves_every_widget_module() -> None:
     from espec_widgets.activities import WIDGETS, widget_class
     from espec_widgets.activities._assets import PRELUDE, module_source
     from espec_widgets.activities.encounter import EncounterPlayer
+    from espec_widgets.debrief import DebriefGate
     from espec_widgets.identity import LearnerBar
     from espec_widgets.navigator import Navigator
     from espec_widgets.outline import CaseOutline, WhereNext
@@ -78,7 +79,7 @@ def test_one_prelude_serves_every_widget_module() -> None:
 
     package = PRELUDE.parent
     modules = [p for p in package.rglob("*.js") if p != PRELUDE and "share" not in p.parts]
-    assert len(modules) == 14
+    assert len(modules) == 15
     for module in modules:
         text = module.read_text()
         assert "function el(" not in text and "pagehide" not in text, module.name
@@ -87,7 +88,7 @@ def test_one_prelude_serves_every_widget_module() -> None:
     prelude = PRELUDE.read_text()
     assert "function el(" in prelude and "function autosave(" in prelude
     classes = [widget_class(name) for name in WIDGETS]
-    classes += [EncounterPlayer, LearnerBar, Navigator, CaseOutline, WhereNext]
+    classes += [EncounterPlayer, LearnerBar, Navigator, CaseOutline, WhereNext, DebriefGate]
     for cls in classes:
         assert cls._module is not None, cls.__name__
         assert cls._esm == prelude + cls._module.read_text(), cls.__name__

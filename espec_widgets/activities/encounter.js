@@ -47,24 +47,36 @@ function render({ model, el: host }) {
     return li;
   });
   const controls = el("div", { class: "espec-encounter-controls" });
-  const next = el("button", { type: "button" }, "Next line");
-  const all = el("button", { type: "button" }, "Show the whole transcript");
-  const status = el("p", { class: "espec-status", role: "status", "aria-live": "polite" });
-  controls.append(next, all);
-  region.append(list, controls, status);
+  const next = el("button", { type: "button", class: "espec-secondary" }, "Next line");
+  const all = el("button", { type: "button", class: "espec-secondary" }, "Show the whole transcript");
+  const again = el("button", { type: "button", class: "espec-secondary" }, "Start again from the first line");
+  // Seen: where the transcript is. Heard: the line just shown, for screen readers only (it is
+  // already on the page once, in the transcript).
+  const place = el("p", { class: "espec-encounter-place" });
+  const heard = el("p", { class: "espec-sr-only", role: "status", "aria-live": "polite" });
+  controls.append(next, all, again);
+  region.append(list, place, controls, heard);
 
   let shown = 0;
   function show(n) {
+    const moving = document.activeElement;
+    const jumped = Math.abs(n - shown) > 1;
     shown = Math.min(n, items.length);
     items.forEach((li, i) => { li.hidden = i >= shown; });
-    next.disabled = shown >= items.length;
-    all.disabled = shown >= items.length;
-    const count = `Line ${shown} of ${items.length}.`;
-    status.textContent = shown ? `${count} ${lines[shown - 1].who}: ${lines[shown - 1].text}` : "";
-    if (shown >= items.length) status.textContent = `The whole transcript is shown (${items.length} lines).`;
+    next.disabled = all.disabled = shown >= items.length;
+    again.hidden = shown <= 1;
+    place.textContent = !items.length ? "" : shown >= items.length
+      ? `The whole transcript is shown (${items.length} lines).`
+      : `Line ${shown} of ${items.length}.`;
+    const line = shown ? `${lines[shown - 1].who}: ${lines[shown - 1].text}` : "";
+    heard.textContent = jumped && shown > 1 ? place.textContent : line && `${line} (${place.textContent})`;
+    // A button that has just been disabled or hidden would drop focus to the page: keep it here.
+    if ((moving === next || moving === all) && moving.disabled) again.focus();
+    if (moving === again && again.hidden) next.focus();
   }
   next.addEventListener("click", () => show(shown + 1));
   all.addEventListener("click", () => show(items.length));
+  again.addEventListener("click", () => show(1));
   show(lines.length ? 1 : 0);
   host.append(region);
 }

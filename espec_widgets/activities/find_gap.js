@@ -41,7 +41,6 @@ function render({ model, el: host }) {
   const where = group("where", "Where is the step missing?", places, places.map((_, k) => k - 1));
   const whereWhy = el("p", { class: "espec-option-feedback", id: uid + "-where-why" });
   where.fieldset.append(whereWhy);
-  where.fieldset.setAttribute("aria-describedby", whereWhy.id);
   const options = model.get("options");
   const what = group("what", "What is missing?", options, options.map((_, i) => i));
   for (const r of what.rows) {
@@ -78,7 +77,11 @@ function render({ model, el: host }) {
     }
     const wf = model.get("where_feedback");
     whereWhy.textContent = wf && wf.verdict ? `${wf.verdict}: ${wf.text}` : "";
-    where.fieldset.dataset.verdict = wf && wf.kind ? wf.kind : "";
+    // Under the place it answers (the one chosen in that attempt), marked like a choice.
+    const answered = wf ? where.rows.find((r) => r.value === wf.place) : null;
+    for (const r of where.rows) r.row.dataset.verdict = r === answered ? wf.kind || "" : "";
+    (answered ? answered.row : where.fieldset).append(whereWhy);
+    if (answered) answered.input.setAttribute("aria-describedby", whereWhy.id);
     const feedback = model.get("what_feedback");
     what.rows.forEach((r, i) => {
       const f = feedback[i];

@@ -118,7 +118,8 @@ class FindGapExercise(ActivityWidget):
         sync=True
     )
     where_feedback = t.Dict(
-        help="Feedback on the position ({kind, verdict, text}), filled only after an answer."
+        help="Feedback on the position ({kind, verdict, text, place}: place is the chosen "
+        "position it answers), filled only after an answer."
     ).tag(sync=True)
     what_feedback = t.List(
         t.Dict(), help="Per-option feedback ({kind, verdict, text}), filled only after an answer."
@@ -229,6 +230,8 @@ class FindGapExercise(ActivityWidget):
             }
         else:
             self.where_feedback = {"kind": "incorrect", "verdict": "Not there", "text": WHERE_HINT}
+        # The place it answers: the page shows it under that option.
+        self.where_feedback = {**self.where_feedback, "place": last.where}
 
         show = (
             range(len(activity.options))

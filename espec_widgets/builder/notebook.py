@@ -138,7 +138,7 @@ def _scene(scene: Scene) -> str:
 
 
 def _closing(case: Case, guide_titles: Mapping[str, str]) -> str:
-    parts = [f'<h2 id="{section_anchor("debrief")}">Debrief</h2>', render(case.debrief)]
+    parts = []
     if case.resources:
         parts.append(f'<h2 id="{section_anchor("resources")}">Resources</h2>')
         parts.append(
@@ -202,6 +202,9 @@ def case_notebook(
             heading = f'<h3 id="{anchor}">Activity {number} of {total}: {escape(kind)}</h3>'
             cells.append(html_cell(f"heading-{activity_id}", heading))
             cells.append(code_cell(f"activity-{activity_id}", f"case.show({activity_id!r})"))
+    # The debrief discusses the answers: the kernel keeps it and shows it when the learner asks.
+    cells.append(html_cell("debrief", f'<h2 id="{section_anchor("debrief")}">Debrief</h2>'))
+    cells.append(code_cell("show-debrief", "case.debrief()"))
     cells.append(html_cell("closing", _closing(case, guide_titles or {})))
     where_next = f"next_case={dict(next_case)!r}" if next_case else ""
     cells.append(code_cell("end", f"case.end({where_next})"))

@@ -26,7 +26,7 @@ from ..config import settings
 # Re-exported: learner widgets read it from here.
 from .vocabulary import INSTRUMENTS as INSTRUMENTS
 
-FORMAT = 7
+FORMAT = 8
 """Bump when the runtime form changes, so old cache entries are ignored."""
 
 
@@ -301,6 +301,7 @@ class CaseInfo:
     estimated_minutes: int = 0
     order: tuple[str, ...] = ()  # activity ids, scene by scene
     outline: tuple[OutlineEntry, ...] = ()
+    debrief: str = ""  # Markdown; it discusses the answers, so the page shows it only on request
 
 
 @dataclass(frozen=True)
@@ -400,6 +401,7 @@ def from_case(case: Any) -> RuntimeCase:
         "estimated_minutes": case.estimated_minutes,
         "order": [a for scene in case.scenes for a in scene.activities],
         "outline": [asdict(e) for e in outline_of(case)],
+        "debrief": case.debrief,
     }
     return _from_dicts(
         case.id,

@@ -134,6 +134,7 @@ def test_where_is_hinted_first_then_revealed_on_the_second_attempt() -> None:
         "kind": "incorrect",
         "verdict": "Not there",
         "text": WHERE_HINT,
+        "place": WRONG,
     }
     assert SPEC.where_feedback not in repr(widget.get_state())
     assert "between line 2 and line 3" not in repr(widget.get_state())
@@ -321,6 +322,7 @@ def test_restore_grades_against_the_current_case() -> None:
         "kind": "incorrect",
         "verdict": "Not there",
         "text": WHERE_HINT,
+        "place": RIGHT,
     }
 
 

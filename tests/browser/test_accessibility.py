@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -160,6 +161,10 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             expect(where.locator("xpath=ancestor::form").get_by_role("status")).to_contain_text(
                 "Well spotted"
             )
+            # The feedback on the place sits under the place chosen, and describes it.
+            chosen = where.get_by_role("radio", checked=True)
+            expect(chosen).to_have_accessible_description(re.compile("^The right place: "))
+            expect(chosen.locator("xpath=..")).to_contain_text("The right place: ")
         elif activity.type == "rewrite":
             _tab_until(
                 page,

@@ -61,6 +61,23 @@ def test_case_page_renders_content_and_widgets(page: Page, server: str, case: ob
             if controls:
                 expect(group.get_by_role(controls[0])).to_have_count(controls[1])
     expect(page.get_by_role("heading", name="Debrief")).to_be_visible()
+    # The debrief discusses the answers: none of it is on the page before the learner asks.
+    expect(page.get_by_role("button", name="Show the debrief")).to_be_disabled()
+    opening = " ".join(case.debrief.split()[:6])  # type: ignore[attr-defined]
+    assert opening not in " ".join(page.content().split())
+
+
+def test_the_debrief_opens_when_the_learner_asks(page: Page, server: str) -> None:
+    case = CURRICULUM[0]
+    start_learner(page, server, f"/voila/render/{LIBRARY.notebook(case.id)}", "Debrief Reader")
+    expect(
+        page.get_by_role("status").filter(has_text="best read once you have done")
+    ).to_contain_text(f"({len(case.ordered_activities)} still to do)")
+    page.get_by_role("button", name="Show the debrief").click()
+    first_line = re.sub(r"[#*_`]", "", case.debrief.strip().splitlines()[0])
+    opening = " ".join(first_line.split()[:3])
+    expect(page.get_by_text(opening).first).to_be_visible()
+    expect(page.get_by_role("button", name="Show the debrief")).to_be_hidden()
 
 
 def test_answering_shows_feedback_from_the_kernel(page: Page, server: str) -> None:
@@ -90,6 +107,20 @@ def test_encounter_plays_line_by_line(page: Page, server: str) -> None:
     player.get_by_role("button", name="Next line").click()
     expect(transcript.get_by_role("listitem")).to_have_count(2)
     expect(player.get_by_role("status")).to_contain_text(f"Line 2 of {len(scene.transcript)}.")
+    # Each line is on the page once: the place says where, not the line again.
+    second = scene.transcript[1].text.strip().split("\n")[0][:40]
+    seen = player.get_by_text(second, exact=False).and_(page.locator(":not(.espec-sr-only)"))
+    expect(seen).to_have_count(1)
+    expect(player.get_by_role("status")).to_contain_text(second)  # and read out once
     player.get_by_role("button", name="Show the whole transcript").click()
     expect(transcript.get_by_role("listitem")).to_have_count(len(scene.transcript))
     expect(player.get_by_role("button", name="Next line")).to_be_disabled()
+    expect(player).to_contain_text(
+        f"The whole transcript is shown ({len(scene.transcript)} lines)."
+    )
+    # Focus stays in the player, on the way to play it again.
+    again = player.get_by_role("button", name="Start again from the first line")
+    expect(again).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(transcript.get_by_role("listitem")).to_have_count(1)
+    expect(player.get_by_role("button", name="Next line")).to_be_focused()

@@ -66,6 +66,8 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
         "activity-who-decides",
         "heading-own-reactions",
         "activity-own-reactions",
+        "debrief",
+        "show-debrief",
         "closing",
         "end",
         "resume",
@@ -76,11 +78,12 @@ def test_cell_ids_are_stable_and_code_cells_are_thin(workbook: Path) -> None:
         "case.play('arrival')",
         "case.show('who-decides')",
         "case.show('own-reactions')",
-        code[4],
+        "case.debrief()",
+        code[5],
         "case.resume()",
     ]
     # Where next: the next module in the curriculum, if there is one after this case.
-    assert code[4] == "case.end()" or code[4].startswith("case.end(next_case={'href': '../part-")
+    assert code[5] == "case.end()" or code[5].startswith("case.end(next_case={'href': '../part-")
     # Answer keys never reach the notebook: feedback text lives only in the case file.
     text = (workbook / CASE_NB).read_text(encoding="utf-8")
     assert "An appointed agent comes first" not in text
