@@ -45,6 +45,9 @@ PARTS: dict[Part, PartInfo] = {
     ),
 }
 
+GRADED_TYPES = frozenset({"multiple_choice", "screen_decide", "classify", "sequence", "find_gap"})
+"""Activity families with a right answer (the others are reflective: done is done)."""
+
 UNLOCKED_BY = {Part.IV: Part.I}
 """Parts that open only once every module of another Part is complete."""
 

@@ -1,6 +1,8 @@
 // The curriculum by Part: each module with its domains, time and the learner's status, and
 // where to continue. Everything is text (statuses are words, not colours); the kernel decides it.
-const STATUS_WORDS = { "not started": "Not started", "in progress": "In progress", complete: "Complete" };
+// "Complete" would claim more than the workbook knows: done means tried, so the card says that,
+// and says apart how many graded answers were right at the last try.
+const STATUS_WORDS = { "not started": "Not started", "in progress": "In progress", complete: "Every activity done" };
 
 function render({ model, el: host }) {
   const uid = "espec-" + Math.random().toString(36).slice(2, 10);
@@ -61,6 +63,9 @@ function render({ model, el: host }) {
             let status = STATUS_WORDS[m.status] || m.status;
             if (m.status !== "not started") status += ` (${m.done} of ${m.total} activities done)`;
             fact("Your status", status);
+            if (m.graded && m.status !== "not started") {
+              fact("Answers right", `${m.right} of ${m.graded} graded activities, at your last try`);
+            }
             if (m.next) {
               const next = el("dd");
               next.append(link(m.next_href, m.next));

@@ -19,7 +19,7 @@ from .anchors import activity_anchor
 from .case.errors import CaseFileError
 from .case.runtime import RuntimeCase, load_runtime_case
 from .case.vocabulary import Part
-from .curriculum import PARTS, UNLOCKED_BY, Status, module_status, sort_key
+from .curriculum import GRADED_TYPES, PARTS, UNLOCKED_BY, Status, module_status, sort_key
 from .page import strict
 from .paths import data_dir, project_root
 from .store import Learner, Store
@@ -80,8 +80,16 @@ class Navigator(KernelOwnedWidget):
         self._problems = list(problems)
         self.show(None, {}, set())
 
-    def show(self, learner: Learner | None, progress: dict[str, Any], with_work: set[str]) -> None:
-        """Lay out the curriculum; with a learner, with their status in every module."""
+    def show(
+        self,
+        learner: Learner | None,
+        progress: dict[str, Any],
+        with_work: set[str],
+        results: dict[tuple[str, str], bool] | None = None,
+    ) -> None:
+        """Lay out the curriculum; with a learner, with their status in every module and how
+        many of its graded activities their last answer got right (results)."""
+        results = results or {}
         statuses = {}
         for m in self._modules:
             row = progress.get(m.case.id)
@@ -105,7 +113,9 @@ class Navigator(KernelOwnedWidget):
             }
             if learner is not None and in_part:
                 complete = sum(statuses[m.case.id].status is Status.COMPLETE for m in in_part)
-                entry["progress"] = f"Your progress: {complete} of {len(in_part)} modules complete."
+                entry["progress"] = (
+                    f"Your progress: {complete} of {len(in_part)} modules with every activity done."
+                )
             if (needed := UNLOCKED_BY.get(part)) is not None:
                 required = [
                     statuses[m.case.id].status
@@ -142,6 +152,7 @@ class Navigator(KernelOwnedWidget):
                         if learner is not None and s.status is Status.IN_PROGRESS
                         else "",
                         "next_href": _at(m.href, s.next_activity),
+                        **_right(m.case, results),
                     }
                 )
             parts.append(entry)
@@ -179,6 +190,12 @@ class Navigator(KernelOwnedWidget):
         return {"verb": "done", "title": "", "href": ""}
 
 
+def _right(case: RuntimeCase, results: dict[tuple[str, str], bool]) -> dict[str, int]:
+    """How many of the case's graded activities the learner's last answer got right."""
+    graded = [a.id for a in case.activities if a.type in GRADED_TYPES]
+    return {"graded": len(graded), "right": sum(results.get((case.id, a), False) for a in graded)}
+
+
 def _at(href: str, activity_id: str | None) -> str:
     """A case page, opened at an activity (its heading's anchor) when there is one."""
     return f"{href}#{activity_anchor(activity_id)}" if activity_id else href
@@ -208,7 +225,10 @@ class NavigatorPage:
         self.navigator.hub = self.identity.hub
         self.navigator.token = "" if self.identity.hub else learner.token
         self.navigator.show(
-            learner, self.store.find_progress(learner), self.store.find_cases_with_work(learner)
+            learner,
+            self.store.find_progress(learner),
+            self.store.find_cases_with_work(learner),
+            self.store.find_latest_results(learner),
         )
 
     def resume(self) -> None:

@@ -435,6 +435,19 @@ class Store:
             for x in rows
         }
 
+    def find_latest_results(self, learner: Learner) -> dict[tuple[str, str], bool]:
+        """(case, activity) -> whether the learner's last graded answer there was right."""
+        r = tables.responses
+        query = (
+            sa.select(r.c.case_id, r.c.activity_id, r.c.correct)
+            .where(r.c.learner_id == learner.id, r.c.correct.is_not(None))
+            .order_by(r.c.id)
+        )
+        with self._read() as conn:
+            return {
+                (row.case_id, row.activity_id): bool(row.correct) for row in conn.execute(query)
+            }
+
     def find_cases_with_work(self, learner: Learner) -> set[str]:
         """Cases where the learner has any response or draft (work from before progress rows)."""
         r, d = tables.responses, tables.drafts

@@ -49,6 +49,50 @@ def test_no_serious_or_critical_violations(page: Page, server: str, path: str) -
     assert _serious(page) == []
 
 
+DARK_PAGES = [
+    "index.ipynb",
+    LIBRARY.notebook(CASES[0].id),
+    f"guides/{sorted(LIBRARY.guides)[0]}.ipynb",
+]
+
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_the_dark_theme_passes_too(page: Page, server: str, path: str) -> None:
+    """The computer's dark setting (prefers-color-scheme) gets the dark tokens; contrast holds."""
+    page.emulate_media(color_scheme="dark")
+    url = f"/voila/render/{path}"
+    if path.startswith("guides/"):
+        page.goto(server + url)
+        expect(page.get_by_role("heading").first).to_be_visible()
+    else:
+        start_learner(page, server, url, "Axe Dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background not in {"rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"}, background
+    assert _serious(page) == []
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_feedback_colours_pass_in_both_themes(page: Page, server: str, scheme: str) -> None:
+    """Right, partly right and not yet, as the learner sees them after answering."""
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    case = next(c for c in CASES if any(a.type == "classify" for a in c.activities))
+    start_learner(page, server, f"/voila/render/{LIBRARY.notebook(case.id)}", f"Axe {scheme}")
+    question = next(a for a in case.ordered_activities if a.type == "multiple_choice")
+    group = page.get_by_role("group", name=question.title)
+    right = next(i for i, o in enumerate(question.options) if o.correct)
+    group.get_by_role("checkbox" if question.multiple else "radio").nth(right).check()
+    group.locator("xpath=..").get_by_role("button", name="Check answer").click()
+    expect(group.locator("xpath=..").get_by_role("status")).to_contain_text("Correct")
+    sort = next(a for a in case.ordered_activities if a.type == "classify")
+    boxes = page.get_by_role("group", name=sort.title, exact=True).get_by_role("combobox")
+    for i in range(boxes.count()):
+        boxes.nth(i).select_option(index=1)  # the first category for every item: some are wrong
+    sorted_group = page.get_by_role("group", name=sort.title, exact=True)
+    sorted_group.locator("xpath=..").get_by_role("button", name="Check answer").click()
+    expect(sorted_group.locator("xpath=..").get_by_role("status")).to_contain_text("Attempt 1")
+    assert _serious(page) == []
+
+
 def _tab_until(page: Page, predicate: str, *, limit: int = 80) -> None:
     """Move focus with Tab until it is on an element satisfying a JS predicate on `el`.
 

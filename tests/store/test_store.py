@@ -119,6 +119,11 @@ def test_responses_are_an_append_only_history(url: str) -> None:
     ]
     assert history[0].created_at <= history[1].created_at
     assert [r.payload for r in store.find_responses(ben, "case-a")] == [{"chosen": [3]}]
+    # The last graded answer per activity; ungraded work (correct None) is not a result.
+    store.add_response(ana, "case-b", "q1", {"chosen": [1]}, correct=False)
+    store.add_response(ana, "case-b", "talk", {"path": []}, correct=None)
+    assert store.find_latest_results(ana) == {("case-a", "q1"): True, ("case-b", "q1"): False}
+    assert store.find_latest_results(ben) == {("case-a", "q1"): False}
 
 
 def test_drafts_keep_the_latest_text_with_a_revision(url: str) -> None:
