@@ -13,7 +13,9 @@ from html import escape
 
 from ..case.schema import Case, Person, PersonKind
 
-WIDTH, HEIGHT = 760, 540
+WIDTH, HEIGHT = 760, 540  # HEIGHT without the care team; each row of the team adds TEAM_ROW
+TEAM_PER_ROW = 3
+TEAM_ROW = 70
 CENTRE = (WIDTH / 2, 330)
 RX, RY = 250, 190
 NODE_R = 24
@@ -51,6 +53,20 @@ def _initials(name: str) -> str:
 
 def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _wrap(text: str, limit: int, lines: int = 2) -> list[str]:
+    """Text in at most `lines` lines of `limit` characters, broken at spaces; the last is cut."""
+    out: list[str] = []
+    words = text.split()
+    while words and len(out) < lines:
+        line = words.pop(0)
+        while words and len(line) + 1 + len(words[0]) <= limit:
+            line += " " + words.pop(0)
+        out.append(line)
+    if words:
+        out[-1] = _short(out[-1] + " " + " ".join(words), limit)
+    return [_short(line, limit) for line in out]
 
 
 def ecomap_svg(case: Case) -> str:
@@ -100,21 +116,25 @@ def ecomap_svg(case: Case) -> str:
     parts.append(_text(cx, cy + 5, _initials(patient.name), size=14, weight="bold"))
     parts.append(_text(cx, cy + NODE_R + 26, _short(patient.name, 36), weight="bold"))
     parts.append(_text(cx, cy + NODE_R + 41, "the patient", size=12))
-    # the care team along the bottom
+    # the care team along the bottom, in rows of boxes wide enough for their words
+    rows = math.ceil(len(team) / TEAM_PER_ROW)
+    height = HEIGHT + TEAM_ROW * rows - (62 if team else 0)
     if team:
-        top = HEIGHT - 62
-        parts.append(_text(WIDTH / 2, top - 8, "Care team", size=13, weight="bold"))
-        width = (WIDTH - 40) / len(team)
+        first = HEIGHT - 62
+        parts.append(_text(WIDTH / 2, first - 8, "Care team", size=13, weight="bold"))
         for i, person in enumerate(team):
-            x = 20 + width * i
+            row, col = divmod(i, TEAM_PER_ROW)
+            in_row = min(TEAM_PER_ROW, len(team) - row * TEAM_PER_ROW)
+            width = (WIDTH - 40) / TEAM_PER_ROW
+            x = 20 + (WIDTH - 40 - width * in_row) / 2 + width * col
+            top = first + TEAM_ROW * row
             parts.append(
-                f'<rect x="{_n(x + 4)}" y="{_n(top)}" width="{_n(width - 8)}" height="52" rx="4" '
-                f'fill="#fff" stroke="#222" stroke-width="1.5"/>'
+                f'<rect x="{_n(x + 4)}" y="{_n(top)}" width="{_n(width - 8)}" height="{TEAM_ROW - 8}" '
+                f'rx="4" fill="#fff" stroke="#222" stroke-width="1.5"/>'
             )
-            parts.append(
-                _text(x + width / 2, top + 21, _short(person.name, 22), size=12, weight="bold")
-            )
-            parts.append(_text(x + width / 2, top + 39, _short(_label(person), 32), size=11))
+            parts.append(_text(x + width / 2, top + 19, _short(person.name, 30), weight="bold"))
+            for j, line in enumerate(_wrap(_label(person), 34)):
+                parts.append(_text(x + width / 2, top + 36 + 14 * j, line, size=12))
     legend = [
         ("", "family"),
         (' stroke-dasharray="9 5"', "chosen family"),
@@ -131,8 +151,8 @@ def ecomap_svg(case: Case) -> str:
     parts.append('<text x="56" y="77" font-size="12">legal surrogate (double ring)</text>')
     title = f"Family map for {patient.name}"
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" role="img" font-family="sans-serif">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" font-family="sans-serif">'
         f"<title>{escape(title)}</title>" + "".join(parts) + "</svg>"
     )
 

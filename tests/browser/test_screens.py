@@ -1,0 +1,75 @@
+"""The pages as a learner sees them, kept as screenshots in test-artifacts/ (for a person to look
+at), and checked on the way: at phone width nothing makes the page scroll sideways, and every
+page has the workbook's header and its stylesheet's tokens."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from espec_widgets.case import load_library
+
+from ..conftest import PROJECT
+from .conftest import start_learner
+
+pytestmark = pytest.mark.browser
+
+LIBRARY = load_library(PROJECT / "data")
+CASE = sorted(LIBRARY.curriculum, key=lambda c: c.id)[0]
+ARTIFACTS = PROJECT / "test-artifacts"
+VIEWPORTS = {"wide": {"width": 1400, "height": 950}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("size", VIEWPORTS)
+def test_screens_as_a_learner_sees_them(
+    browser: Browser, server: str, size: str, scheme: str
+) -> None:
+    context = browser.new_context(viewport=VIEWPORTS[size], color_scheme=scheme)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    ARTIFACTS.mkdir(exist_ok=True)
+    shots: list[Path] = []
+
+    def shoot(name: str) -> None:
+        path = ARTIFACTS / f"{size}-{scheme}-{name}.png"
+        page.screenshot(path=str(path))
+        shots.append(path)
+
+    def fits() -> None:
+        wide = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth, document.body.scrollWidth]"
+        )
+        assert max(wide[0], wide[2]) <= wide[1] + 1, f"the page scrolls sideways: {wide}"
+
+    try:
+        start_learner(page, server, f"/voila/render/{LIBRARY.notebook(CASE.id)}", f"Look {size}")
+        expect(page.locator(".espec-site-header")).to_contain_text("ESPEC Case Workbook")
+        assert page.evaluate(
+            "getComputedStyle(document.documentElement).getPropertyValue('--espec-primary')"
+        ).strip()
+        page.locator(".espec-site-header").scroll_into_view_if_needed()
+        shoot("case-top")
+        fits()
+        page.get_by_role("heading", name="People in this case").scroll_into_view_if_needed()
+        shoot("case-people")
+        fits()
+        page.get_by_role("navigation", name="Where next").scroll_into_view_if_needed()
+        shoot("case-end")
+        page.get_by_role("link", name="Back to the workbook").click()
+        expect(page.get_by_role("navigation", name="Your curriculum")).to_be_visible()
+        expect(page.get_by_text("Your status").first).to_be_visible()
+        shoot("navigator")
+        fits()
+        guide = sorted(LIBRARY.guides)[0]
+        page.goto(f"{server}/voila/render/guides/{guide}.ipynb")
+        expect(page.get_by_role("navigation", name="You are here")).to_contain_text(
+            "Best Practice Guides"
+        )
+        shoot("guide")
+        fits()
+    finally:
+        context.close()
+    assert all(p.stat().st_size > 10_000 for p in shots), "a screenshot came out empty"
