@@ -153,7 +153,9 @@ def ecomap_svg(case: Case) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" font-family="sans-serif">'
-        f"<title>{escape(title)}</title>" + "".join(parts) + "</svg>"
+        f"<title>{escape(title)}</title>"
+        # Its own white ground: drawn in black, the map stays readable in the dark theme too.
+        f'<rect width="{WIDTH}" height="{height}" fill="#fff"/>' + "".join(parts) + "</svg>"
     )
 
 

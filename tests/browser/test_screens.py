@@ -56,6 +56,18 @@ def test_screens_as_a_learner_sees_them(
         page.get_by_role("heading", name="People in this case").scroll_into_view_if_needed()
         shoot("case-people")
         fits()
+        # The family map is drawn in black on its own white ground, in either theme.
+        corner = page.evaluate(
+            """() => {
+              const img = document.querySelector('img[alt^="Family map"]');
+              const canvas = document.createElement("canvas");
+              canvas.width = canvas.height = 4;
+              const g = canvas.getContext("2d");
+              g.drawImage(img, 0, 0, 4, 4);
+              return Array.from(g.getImageData(0, 0, 1, 1).data);
+            }"""
+        )
+        assert corner == [255, 255, 255, 255], corner
         page.get_by_role("navigation", name="Where next").scroll_into_view_if_needed()
         shoot("case-end")
         page.get_by_role("link", name="Back to the workbook").click()
