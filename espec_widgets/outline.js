@@ -64,10 +64,25 @@ function render({ model, el: host }) {
   if (wanted && model.get("entries").some((e) => e.anchor === wanted) && !window.__especArrived) {
     window.__especArrived = true;
     let tries = 0;
+    // Widgets above the heading may still be drawing and push it down: keep it in view for a
+    // few seconds, unless the learner moves on (scrolls, types, clicks, or focus leaves it).
+    let settled = false;
+    const moved = () => { settled = true; };
+    for (const name of ["wheel", "touchstart", "keydown", "mousedown"]) {
+      window.addEventListener(name, moved, { once: true, passive: true });
+    }
+    const hold = (target, left) => {
+      if (settled || document.activeElement !== target) return;
+      const top = target.getBoundingClientRect().top;
+      if (top < 0 || top > window.innerHeight / 2) target.scrollIntoView({ block: "start" });
+      if (left > 0) setTimeout(() => hold(target, left - 1), 150);
+    };
     const arrive = () => {
       const target = document.getElementById(wanted);
-      if (target && target.offsetParent !== null) goTo(wanted, { push: false });
-      else if (++tries < 100) setTimeout(arrive, 100);
+      if (target && target.offsetParent !== null) {
+        goTo(wanted, { push: false });
+        hold(target, 25);
+      } else if (++tries < 100) setTimeout(arrive, 100);
     };
     arrive();
   }
