@@ -37,6 +37,9 @@ are counted per. A select-all question counts half as much again as a single cho
 CASE_TOLERANCE = 0.20
 """A case's declared minutes may differ from the estimate by at most this share of it."""
 
+PART_II_MINUTES = 150
+"""A Part II session: 2.5 CE hours of live, instructor-led time, counted by its planned agenda."""
+
 PART_MINUTES = {Part.I: 480}
 """Minutes each self-paced Part must total (8.0 CE hours). Parts II-III are live sessions,
 counted by the length of the session, not by content; Part IV carries no CE hours."""
@@ -228,6 +231,7 @@ class Total:
     minutes: int
     target: int | None = None
     at_least: bool = False
+    exact: bool = False
 
     @property
     def ok(self) -> bool:
@@ -235,7 +239,17 @@ class Total:
             return True
         if self.at_least:
             return self.minutes >= self.target
+        if self.exact:
+            return self.minutes == self.target
         return abs(self.minutes - self.target) <= SPLIT_TOLERANCE
+
+    @property
+    def wanted(self) -> str:
+        if self.target is None:
+            return "-"
+        if self.at_least:
+            return f"at least {self.target}"
+        return str(self.target) if self.exact else f"{self.target} ± {SPLIT_TOLERANCE}"
 
 
 @dataclass
@@ -255,8 +269,7 @@ class Audit:
                 )
         for t in self.totals:
             if not t.ok:
-                want = f"at least {t.target}" if t.at_least else f"{t.target} ± {SPLIT_TOLERANCE}"
-                found.append(f"{t.label}: {t.minutes} minutes, the program needs {want}")
+                found.append(f"{t.label}: {t.minutes} minutes, the program needs {t.wanted}")
         return found
 
     @property
@@ -264,10 +277,19 @@ class Audit:
         return not self.problems
 
 
-def audit(cases: Iterable[Case], *, totals: bool = True) -> Audit:
-    """Estimate every case; with totals, also check each Part and Part I's CE categories."""
+def audit(cases: Iterable[Case], *, totals: bool = True, scenarios: Iterable[Any] = ()) -> Audit:
+    """Estimate every case; with totals, also check each Part and Part I's CE categories.
+
+    Part II scenarios (live sessions) are counted by their planned agenda: each must plan
+    exactly PART_II_MINUTES, the Part's 2.5 CE hours (and agree with its own ce_hours, which
+    `espec check` holds it to).
+    """
     estimates = sorted((estimate(c) for c in cases), key=lambda e: (e.part.slug, e.case_id))
     result = Audit(estimates)
+    for scenario in sorted(scenarios, key=lambda s: s.id):
+        result.totals.append(
+            Total(f"Part II, {scenario.id}", scenario.planned_minutes, PART_II_MINUTES, exact=True)
+        )
     if not totals:
         return result
     for part in Part:
@@ -303,11 +325,12 @@ def _rows(result: Audit) -> Iterator[list[str]]:
 def _total_rows(result: Audit) -> Iterator[list[str]]:
     yield ["total", "estimate", "target", "status"]
     for t in result.totals:
-        if t.target is None:
-            target = "-"
-        else:
-            target = f"at least {t.target}" if t.at_least else f"{t.target} ± {SPLIT_TOLERANCE}"
-        yield [t.label, str(t.minutes), target, "ok" if t.ok else "SHORT" if t.at_least else "OFF"]
+        yield [
+            t.label,
+            str(t.minutes),
+            t.wanted,
+            "ok" if t.ok else "SHORT" if t.at_least else "OFF",
+        ]
 
 
 def _detail_rows(result: Audit) -> Iterator[list[str]]:

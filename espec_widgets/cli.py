@@ -65,6 +65,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         g = sum(p.suffix == ".md" for p in paths)
         g += sum(len(list(p.glob("*.md"))) for p in paths if p.is_dir())
     checked = f"{n} case{'s' if n != 1 else ''}"
+    if library.scenarios:
+        s = len(library.scenarios)
+        checked += f", {s} live scenario{'s' if s != 1 else ''}"
     if g:
         checked += f" and {g} guide{'s' if g != 1 else ''}"
     for warning in library.warnings:
@@ -119,7 +122,7 @@ def cmd_ce_audit(args: argparse.Namespace) -> int:
             return 2
     library = load_library(data_dir(root), paths=paths)
     # Part and category totals only mean something for the whole curriculum.
-    result = audit(library.curriculum, totals=paths is None)
+    result = audit(library.curriculum, totals=paths is None, scenarios=library.scenarios.values())
     print(render(result, markdown=args.format == "markdown", detail=args.detail), end="")
     for problem in result.problems:
         print(problem, file=sys.stderr)

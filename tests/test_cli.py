@@ -27,7 +27,7 @@ def espec(*args: str, cwd: Path, root_env: Path | None = None) -> subprocess.Com
 def test_check_ok(workbook: Path) -> None:
     result = espec("check", cwd=workbook)
     assert result.returncode == 0, result.stderr
-    assert "ok: 1 case and 1 guide checked" in result.stdout
+    assert "ok: 1 case, 1 live scenario and 1 guide checked" in result.stdout
     one = espec("check", "data/guides/family-meetings.md", cwd=workbook)
     assert one.returncode == 0 and "ok: 0 cases and 1 guide checked" in one.stdout
 
@@ -108,7 +108,7 @@ def test_commands_take_the_workbook_folder(
     """`espec check DIR` and `espec build DIR` work on a folder from anywhere."""
     tmp_path = tmp_path_factory.mktemp("elsewhere")
     checked = espec("check", str(workbook), cwd=tmp_path)
-    assert checked.returncode == 0 and "ok: 1 case and 1 guide checked" in checked.stdout
+    assert checked.returncode == 0 and "ok: 1 case, 1 live scenario and 1 guide checked" in checked.stdout
     built = espec("build", str(workbook), cwd=tmp_path)
     assert built.returncode == 0 and (workbook / "voila.json").is_file(), built.stderr
     assert espec("build", "--check", str(workbook), cwd=tmp_path).returncode == 0
@@ -129,7 +129,7 @@ def test_a_named_folder_wins_over_espec_root(
     assert espec("check", cwd=workbook, root_env=other).returncode == 1
     named = espec("check", str(workbook), cwd=workbook, root_env=other)
     assert named.returncode == 0, named.stderr
-    assert "ok: 1 case and 1 guide checked" in named.stdout
+    assert "ok: 1 case, 1 live scenario and 1 guide checked" in named.stdout
     flagged = espec("--root", str(workbook), "check", cwd=workbook, root_env=other)
     assert flagged.returncode == 0, flagged.stderr
 

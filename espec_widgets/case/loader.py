@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
@@ -19,11 +19,14 @@ from .errors import CaseFileError, Problem, field_path, read_text
 from .guides import Guide, parse_guide
 from .media import media_problems
 from .raw_html import raw_html_warnings
+from .scenario import Scenario, check_scenario
 from .schema import Case
 from .versions import VersionError, upgrade
 
 MAX_CASE_BYTES = 2_000_000
 GALLERY = "gallery"
+LIVE = "live"
+"""data/live/: Part II scenario files (case/scenario.py)."""
 
 Loc = tuple[str | int, ...]
 
@@ -37,6 +40,8 @@ class Library:
     guides: dict[str, Guide]
     warnings: tuple[Problem, ...] = ()
     """Problems that do not stop a build (raw HTML in a field), for `espec check` to show."""
+    scenarios: dict[str, Scenario] = field(default_factory=dict)
+    """Part II scenarios (data/live/), by id."""
 
     def in_gallery(self, case_id: str) -> bool:
         """Gallery files (data/gallery/) show components to educators; they are not curriculum."""
@@ -211,11 +216,8 @@ def parse_case(
     return read_case(path, known_guides=known_guides, media_dir=media_dir)[0]
 
 
-def read_case(
-    path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
-) -> tuple[Case, list[Problem]]:
-    """Load one case file and its warnings, raising CaseFileError with every problem found in
-    it (and the warnings)."""
+def _read_yaml(path: Path, what: str = "a case file") -> tuple[CommentedMap, str]:
+    """A file's YAML tree (with positions) and its text; CaseFileError pointing at the line."""
     text = read_text(
         path,
         max_bytes=MAX_CASE_BYTES,
@@ -257,8 +259,17 @@ def read_case(
         raise CaseFileError([Problem(path, 1, 1, "", f"this is not valid YAML: {exc}")]) from None
     if not isinstance(root, CommentedMap):
         raise CaseFileError(
-            [Problem(path, 1, 1, "", "a case file is a mapping of fields (key: value lines)")]
+            [Problem(path, 1, 1, "", f"{what} is a mapping of fields (key: value lines)")]
         )
+    return root, text
+
+
+def read_case(
+    path: Path, *, known_guides: Iterable[str] | None = None, media_dir: Path | None = None
+) -> tuple[Case, list[Problem]]:
+    """Load one case file and its warnings, raising CaseFileError with every problem found in
+    it (and the warnings)."""
+    root, text = _read_yaml(path)
     warnings = raw_html_warnings(root, path, text)
     try:
         return _validate(root, path, known_guides, media_dir), warnings
@@ -301,6 +312,34 @@ def _validate(
     if problems:
         raise CaseFileError(problems)
     return case
+
+
+def read_scenario(path: Path, *, known_guides: Iterable[str] | None = None) -> Scenario:
+    """Load one Part II scenario file (data/live/), raising CaseFileError with every problem."""
+    root, _ = _read_yaml(path, "a scenario file")
+    try:
+        scenario = Scenario.model_validate(dict(root))
+    except ValidationError as exc:
+        raise CaseFileError(_problems_from_validation(exc, root, path)) from None
+    problems = [
+        Problem(path, *_position(root, loc)[:2], field_path(loc), message, hint)
+        for loc, message, hint in check_scenario(scenario, known_guides=known_guides)
+    ]
+    if path.stem != scenario.id:
+        line, col, _ = _position(root, ("id",))
+        problems.append(
+            Problem(
+                path,
+                line,
+                col,
+                "id",
+                f"the id '{scenario.id}' does not match the file name '{path.name}'",
+                f"rename the file to '{scenario.id}.yaml' or change the id",
+            )
+        )
+    if problems:
+        raise CaseFileError(problems)
+    return scenario
 
 
 def case_files(paths: Sequence[Path]) -> list[Path]:
@@ -349,6 +388,8 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
     cases: list[Case] = []
     sources: dict[str, Path] = {}
     for path in files:
+        if path.parent.name == LIVE:
+            continue  # a scenario, read below
         if path.suffix not in {".yaml", ".yml"}:
             problems.append(Problem(path, 1, 1, "", "case files end in .yaml"))
             continue
@@ -373,6 +414,23 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
             continue
         cases.append(case)
         sources[case.id] = path
+    scenarios: dict[str, Scenario] = {}
+    live = data_dir / LIVE
+    if paths is None:
+        scenario_paths = case_files([live]) if live.is_dir() else []
+    else:
+        scenario_paths = [p for p in files if p.parent.name == LIVE]
+    for path in scenario_paths:
+        try:
+            scenarios[path.stem] = read_scenario(path, known_guides=guides)
+        except CaseFileError as exc:
+            problems.extend(exc.problems)
     if problems:
         raise CaseFileError(problems, warnings=warnings)
-    return Library(cases=tuple(cases), sources=sources, guides=guides, warnings=tuple(warnings))
+    return Library(
+        cases=tuple(cases),
+        sources=sources,
+        guides=guides,
+        warnings=tuple(warnings),
+        scenarios=scenarios,
+    )
