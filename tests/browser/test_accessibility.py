@@ -17,6 +17,7 @@ from .conftest import start_learner
 pytestmark = pytest.mark.browser
 
 LIBRARY = load_library(PROJECT / "data")
+ARTIFACTS = PROJECT / "test-artifacts"
 CASES = sorted(LIBRARY.cases, key=lambda c: c.id)
 PAGES = (
     ["index.ipynb"]
@@ -238,6 +239,11 @@ def test_whole_case_by_keyboard_alone(page: Page, server: str, case: object) -> 
             expect(status).to_contain_text("The conversation has ended")
         else:
             pytest.fail(f"no keyboard walk-through for activity type {activity.type!r} yet")
+        # Each family in its answered state, for a person to look at (test-artifacts/).
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(
+            path=str(ARTIFACTS / f"answered-{activity.type}-{case.id}-{activity.id}.png")
+        )  # type: ignore[attr-defined]
 
 
 def _choose_by_keyboard(

@@ -53,6 +53,13 @@ def test_screens_as_a_learner_sees_them(
         page.locator(".espec-site-header").scroll_into_view_if_needed()
         shoot("case-top")
         fits()
+        if size == "phone":  # every button a finger can hit: at least 44 px tall
+            small = page.evaluate(
+                """() => [...document.querySelectorAll("button, a.espec-button")]
+                  .filter((b) => b.offsetParent !== null && b.getBoundingClientRect().height < 43.5)
+                  .map((b) => `${b.textContent.trim()} (${b.getBoundingClientRect().height}px)`)"""
+            )
+            assert small == [], small
         page.get_by_role("heading", name="People in this case").scroll_into_view_if_needed()
         shoot("case-people")
         fits()

@@ -30,7 +30,7 @@ def test_a_scenario_is_read_with_its_agenda() -> None:
     assert [s.id for s in scenario.agenda] == ["opening", "closing"]
     assert scenario.planned_minutes == 30 == round(scenario.ce_hours * 60)
     poll = scenario.stage("opening").poll
-    assert poll is not None and [o.text for o in poll.options][0] == "Ask Leo what he is afraid of"
+    assert poll is not None and poll.options[0].text == "Ask Leo what he is afraid of"
     assert scenario.stage("closing").wall is not None
 
 
