@@ -108,7 +108,10 @@ def test_commands_take_the_workbook_folder(
     """`espec check DIR` and `espec build DIR` work on a folder from anywhere."""
     tmp_path = tmp_path_factory.mktemp("elsewhere")
     checked = espec("check", str(workbook), cwd=tmp_path)
-    assert checked.returncode == 0 and "ok: 1 case, 1 live scenario and 1 guide checked" in checked.stdout
+    assert (
+        checked.returncode == 0
+        and "ok: 1 case, 1 live scenario and 1 guide checked" in checked.stdout
+    )
     built = espec("build", str(workbook), cwd=tmp_path)
     assert built.returncode == 0 and (workbook / "voila.json").is_file(), built.stderr
     assert espec("build", "--check", str(workbook), cwd=tmp_path).returncode == 0
