@@ -61,5 +61,39 @@ def test_each_case_carries_what_the_content_guide_asks(case: Case) -> None:
 
 def test_at_least_eight_guides_each_linked_from_a_case() -> None:
     assert len(LIBRARY.guides) >= 8
-    unused = [g for g in LIBRARY.guides if not LIBRARY.cases_using(g)]
-    assert unused == []
+    in_scenarios = {g for s in LIBRARY.scenarios.values() for g in s.guides}
+    unused = [g for g in LIBRARY.guides if not LIBRARY.cases_using(g) and g not in in_scenarios]
+    assert unused == [], "every guide is linked from a case or a live scenario"
+
+
+PART_II = sorted(LIBRARY.scenarios.values(), key=lambda s: s.id)
+
+
+def test_part_ii_offers_the_three_live_scenarios_the_program_promises() -> None:
+    assert [s.id for s in PART_II] == [
+        "family-conflict-meeting",
+        "interpreter-serious-illness-conversation",
+        "request-to-hasten-death",
+    ]
+    for scenario in PART_II:
+        assert scenario.planned_minutes == 150 and scenario.ce_hours == 2.5, scenario.id
+        stages = scenario.agenda
+        assert len(stages) >= 6, scenario.id
+        # Every stage briefs the instructor and gives the group something to discuss.
+        assert all(s.facilitator_notes.strip() and s.discussion for s in stages), scenario.id
+        assert sum(s.poll is not None for s in stages) >= len(stages) // 2, scenario.id
+        assert sum(s.wall is not None for s in stages) >= 2, scenario.id
+        for stage in stages:
+            if stage.poll is not None:
+                assert all(o.debrief.strip() for o in stage.poll.options), (scenario.id, stage.id)
+        assert scenario.review.status == "awaiting review" and scenario.review.note
+
+
+def test_the_hastened_death_scenario_rests_on_ardells_rule() -> None:
+    scenario = LIBRARY.scenarios["request-to-hasten-death"]
+    assert scenario.jurisdiction is not None
+    assert "not lawful" in _flat(scenario.jurisdiction.rules)
+    ardell = _flat((PROJECT / "docs" / "ardell.md").read_text(encoding="utf-8"))
+    assert "Medical aid in dying, and what remains lawful." in ardell
+    part_e = ardell[ardell.index("Part E. Not settled for Ardell") :]
+    assert "Whether Ardell permits medical aid in dying" not in part_e
