@@ -92,3 +92,29 @@ def test_screens_as_a_learner_sees_them(
     finally:
         context.close()
     assert all(p.stat().st_size > 10_000 for p in shots), "a screenshot came out empty"
+
+
+def test_a_case_prints_without_its_controls(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["wide"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        start_learner(page, server, f"/voila/render/{LIBRARY.notebook(CASE.id)}", "Printer")
+        page.emulate_media(media="print")
+        expect(page.get_by_role("heading", name=CASE.title, level=1)).to_be_visible()
+        for hidden in (".espec-outline", ".espec-identity", ".espec-end-nav", ".espec-header-who"):
+            expect(page.locator(hidden).first).to_be_hidden()
+        expect(page.get_by_role("button", name="Check answer").first).to_be_hidden()
+        ARTIFACTS.mkdir(exist_ok=True)
+        pdf = page.pdf(path=str(ARTIFACTS / "print-case.pdf"))
+        assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
+        from pypdf import PdfReader
+
+        pages = PdfReader(ARTIFACTS / "print-case.pdf").pages
+        assert len(pages) > 5, "the whole case is printed, not the first screenful"
+        printed = " ".join(p.extract_text() for p in pages)
+        assert "learner=" not in printed, "the resume token never goes on paper"
+        last = " ".join(pages[-1].extract_text().split() + pages[-2].extract_text().split())
+        assert "Review record" in last or "Best Practice Guides" in last
+    finally:
+        context.close()
