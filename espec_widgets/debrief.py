@@ -18,7 +18,6 @@ from .activities._kernel_owned import KernelOwnedWidget
 _HERE = Path(__file__).parent
 
 BEFORE_START = "The debrief discusses this case's answers. It opens once you have started."
-CLOSED = "This debrief cannot be opened yet."
 
 
 def _kernel_html() -> Any:
