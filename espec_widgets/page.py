@@ -263,10 +263,11 @@ class CasePage:
             self.where_next.left = len([a for a in self.case.info.order if a not in done])
         if self.identity is None:
             return
-        left_titles = [self.case.activity(a).title for a, w in self.widgets.items() if not w.done]
         text = f"Done: {len(done)} of {len(self.widgets)} activities."
-        if left_titles:
-            text += " Still to do: " + "; ".join(left_titles) + "."
+        if len(done) < len(self.widgets):  # which ones: the outline lists and links them
+            nxt = next(a for a, w in self.widgets.items() if not w.done)
+            title = self.case.activity(nxt).title
+            text += f" Next: {title}" + ("" if title[-1:] in ".?!" else ".")
         self.identity.progress = text
         if known:
             self._report_progress([aid for aid, w in self.widgets.items() if w.done])

@@ -256,13 +256,11 @@ def test_stored_rows_and_tampering(env: str, monkeypatch: pytest.MonkeyPatch) ->
 def test_progress_says_what_is_left(env: str, monkeypatch: pytest.MonkeyPatch) -> None:
     page = _open(monkeypatch)
     page.identity.start("Ana")
-    assert page.identity.progress == (
-        "Done: 0 of 2 activities. Still to do: Who decides?; Your reactions."
-    )
+    assert page.identity.progress == ("Done: 0 of 2 activities. Next: Who decides?")
     question = page.widgets["who-decides"]
     question.set_state({"value": [1]})
     question.submit()
-    assert page.identity.progress == "Done: 1 of 2 activities. Still to do: Your reactions."
+    assert page.identity.progress == "Done: 1 of 2 activities. Next: Your reactions."
     page.widgets["own-reactions"].set_state({"value": "A thought."})
     assert page.identity.progress == "Done: 2 of 2 activities."
     again = _open(monkeypatch, f"learner={page.identity.token}")
