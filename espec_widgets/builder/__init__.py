@@ -69,7 +69,11 @@ def plan(root: Path, library: Library | None = None) -> dict[str, str | bytes]:
     for guide in library.guides.values():
         used_in = [(library.notebook(c.id), c) for c in library.cases_using(guide.id)]
         out[(nb_dir / "guides" / f"{guide.id}.ipynb").as_posix()] = dumps(
-            guide_notebook(guide, used_in=used_in)
+            guide_notebook(
+                guide,
+                used_in=used_in,
+                live=[s.title for s in library.scenarios_using(guide.id)],
+            )
         )
     # Recordings and captions are served from notebooks/media/ (Voila's files route).
     for case in library.cases:
@@ -99,6 +103,9 @@ def guide_pdfs(root: Path, library: Library | None = None) -> dict[str, bytes]:
     out = {}
     for guide in library.guides.values():
         used_in = [c.title for c in library.cases_using(guide.id)]
+        used_in += [
+            f"{s.title} (a Part II live session)" for s in library.scenarios_using(guide.id)
+        ]
         pdf = cached_guide_pdf(guide, used_in=used_in, cache=cache)
         out[(nb_dir / "guides" / f"{guide.id}.pdf").as_posix()] = pdf
     return out

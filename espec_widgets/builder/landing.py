@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import nbformat
 from nbformat.v4 import new_notebook
 
@@ -76,8 +78,11 @@ def landing_notebook(guides: list[Guide], gallery: list[str]) -> nbformat.Notebo
     return _notebook(cells, {"kind": "landing"})
 
 
-def guide_notebook(guide: Guide, *, used_in: list[tuple[str, Case]]) -> nbformat.NotebookNode:
-    """A guide as a page: its text, a PDF download, and links to the cases that use it."""
+def guide_notebook(
+    guide: Guide, *, used_in: list[tuple[str, Case]], live: Sequence[str] = ()
+) -> nbformat.NotebookNode:
+    """A guide as a page: its text, a PDF download, links to the cases that use it, and the
+    titles of the Part II live sessions that rest on it (they have no page of their own)."""
     pdf = link(PDF_FROM_GUIDE.format(id=guide.id), "Download this guide as a PDF")
     head = (
         f"<h1>{render(guide.title, inline=True)}</h1>\n"
@@ -93,6 +98,21 @@ def guide_notebook(guide: Guide, *, used_in: list[tuple[str, Case]]) -> nbformat
             html_cell(
                 "used-in",
                 "\n".join(["<h2>Cases that use this guide</h2>", "<ul>", *items, "</ul>"]),
+            )
+        )
+    if live:
+        items = [f"<li>{render(title, inline=True)}</li>" for title in live]
+        cells.append(
+            html_cell(
+                "used-in-live",
+                "\n".join(
+                    [
+                        "<h2>Live sessions (Part II) that use this guide</h2>",
+                        "<ul>",
+                        *items,
+                        "</ul>",
+                    ]
+                ),
             )
         )
     cells.append(html_cell("back", f"<p>{link('../index.ipynb', 'Back to the workbook')}</p>"))

@@ -57,6 +57,12 @@ class Library:
     def curriculum(self) -> tuple[Case, ...]:
         return tuple(c for c in self.cases if not self.in_gallery(c.id))
 
+    def scenarios_using(self, guide_id: str) -> list[Scenario]:
+        """Part II scenarios that rest on a guide, in id order."""
+        return sorted(
+            (s for s in self.scenarios.values() if guide_id in s.guides), key=lambda s: s.id
+        )
+
     def cases_using(self, guide_id: str) -> list[Case]:
         """Curriculum cases that link to a guide, in id order."""
         return sorted((c for c in self.curriculum if guide_id in c.guides), key=lambda c: c.id)

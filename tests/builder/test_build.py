@@ -208,3 +208,14 @@ def test_symlinked_data_folder_builds(workbook: Path, tmp_path: Path) -> None:
     assert CASE_NB in report.written
     nb = nbformat.read(link_root / CASE_NB, as_version=4)
     assert nb.metadata["espec"]["source"] == "data/cases/minimal-case.yaml"
+
+
+def test_a_guide_page_names_the_live_sessions_that_use_it() -> None:
+    from espec_widgets.builder import plan
+
+    from ..conftest import PROJECT
+
+    out = plan(PROJECT)
+    page = str(out["notebooks/guides/requests-to-hasten-death.ipynb"])
+    assert "Live sessions (Part II) that use this guide" in page
+    assert "I want you to help me end it" in page
