@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .case.scenario import Scenario
 from .case.schema import Case, CECategory, Part
 
 READING_WPM = 200
@@ -277,7 +278,9 @@ class Audit:
         return not self.problems
 
 
-def audit(cases: Iterable[Case], *, totals: bool = True, scenarios: Iterable[Any] = ()) -> Audit:
+def audit(
+    cases: Iterable[Case], *, totals: bool = True, scenarios: Iterable[Scenario] = ()
+) -> Audit:
     """Estimate every case; with totals, also check each Part and Part I's CE categories.
 
     Part II scenarios (live sessions) are counted by their planned agenda: each must plan

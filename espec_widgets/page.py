@@ -250,17 +250,17 @@ class CasePage:
         from .outline import next_activity
 
         done = {aid for aid, w in self.widgets.items() if w.done}
+        left = sum(a not in done for a in self.case.info.order)
         known = self.learner is not None
         if self.outline is not None:
             self.outline.done = [a for a in self.case.info.order if a in done]
             self.outline.next_anchor = next_activity(self.case, done).get("anchor", "")
             self.outline.known = known
         if self.debrief_gate is not None:
-            left = len([a for a in self.case.info.order if a not in done])
             self.debrief_gate.update(known=known, left=left)
         if self.where_next is not None and known:
             self.where_next.next_activity = next_activity(self.case, done)
-            self.where_next.left = len([a for a in self.case.info.order if a not in done])
+            self.where_next.left = left
         if self.identity is None:
             return
         text = f"Done: {len(done)} of {len(self.widgets)} activities."

@@ -25,7 +25,7 @@ function autosave(save, ms) {
     if (document.visibilityState === "hidden") saver.flush();
   });
   // Leaving while a save waits: it is sent now, and the page asks before it goes.
-  (window.__especLeaveChecks || (window.__especLeaveChecks = new Set())).add(() => {
+  LEAVE_CHECKS.add(() => {
     const waiting = saver.pending;
     saver.flush();
     return waiting;

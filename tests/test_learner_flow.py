@@ -23,11 +23,17 @@ def env(workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-def _open(monkeypatch: pytest.MonkeyPatch, query: str = "") -> CasePage:
+def _shown(monkeypatch: pytest.MonkeyPatch, query: str = "") -> CasePage:
+    """The case page with its two activities shown, before its last cell identifies anyone."""
     monkeypatch.setenv("QUERY_STRING", query)
     page = open_case("minimal-case")
     page.show("who-decides")
     page.show("own-reactions")
+    return page
+
+
+def _open(monkeypatch: pytest.MonkeyPatch, query: str = "") -> CasePage:
+    page = _shown(monkeypatch, query)
     page.resume()
     return page
 
@@ -270,10 +276,7 @@ def test_progress_says_what_is_left(env: str, monkeypatch: pytest.MonkeyPatch) -
 def test_the_outline_and_where_next_follow_the_learners_work(
     env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("QUERY_STRING", "")
-    page = open_case("minimal-case")
-    page.show("who-decides")
-    page.show("own-reactions")
+    page = _shown(monkeypatch)
     page.end(next_case={"href": "../part-1/second-case.ipynb", "title": "The second case"})
     outline, where = page.outline, page.where_next
     assert outline is not None and where is not None
@@ -473,10 +476,7 @@ def test_a_jupyterhub_learner_has_no_link_to_rotate(
 def test_the_debrief_stays_in_the_kernel_until_the_learner_asks(
     env: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("QUERY_STRING", "")
-    page = open_case("minimal-case")
-    page.show("who-decides")
-    page.show("own-reactions")
+    page = _shown(monkeypatch)
     page.debrief()
     gate = page.debrief_gate
     assert gate is not None

@@ -299,11 +299,19 @@ def _validate(
     found = list(check_references(case, known_guides=known_guides))
     if media_dir is not None:
         found += media_problems(case, media_dir)
+    problems = _located(root, path, found, case.id)
+    if problems:
+        raise CaseFileError(problems)
+    return case
+
+
+def _located(root: CommentedMap, path: Path, found: Iterable[Any], file_id: str) -> list[Problem]:
+    """Each (field path, message, hint) at its line in the file; and the file named by its id."""
     problems = [
         Problem(path, *_position(root, loc)[:2], field_path(loc), message, hint)
         for loc, message, hint in found
     ]
-    if path.stem != case.id:
+    if path.stem != file_id:
         line, col, _ = _position(root, ("id",))
         problems.append(
             Problem(
@@ -311,13 +319,11 @@ def _validate(
                 line,
                 col,
                 "id",
-                f"the id '{case.id}' does not match the file name '{path.name}'",
-                f"rename the file to '{case.id}.yaml' or change the id",
+                f"the id '{file_id}' does not match the file name '{path.name}'",
+                f"rename the file to '{file_id}.yaml' or change the id",
             )
         )
-    if problems:
-        raise CaseFileError(problems)
-    return case
+    return problems
 
 
 def read_scenario(path: Path, *, known_guides: Iterable[str] | None = None) -> Scenario:
@@ -327,22 +333,8 @@ def read_scenario(path: Path, *, known_guides: Iterable[str] | None = None) -> S
         scenario = Scenario.model_validate(dict(root))
     except ValidationError as exc:
         raise CaseFileError(_problems_from_validation(exc, root, path)) from None
-    problems = [
-        Problem(path, *_position(root, loc)[:2], field_path(loc), message, hint)
-        for loc, message, hint in check_scenario(scenario, known_guides=known_guides)
-    ]
-    if path.stem != scenario.id:
-        line, col, _ = _position(root, ("id",))
-        problems.append(
-            Problem(
-                path,
-                line,
-                col,
-                "id",
-                f"the id '{scenario.id}' does not match the file name '{path.name}'",
-                f"rename the file to '{scenario.id}.yaml' or change the id",
-            )
-        )
+    found = check_scenario(scenario, known_guides=known_guides)
+    problems = _located(root, path, found, scenario.id)
     if problems:
         raise CaseFileError(problems)
     return scenario
