@@ -12,13 +12,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ..storable_text import UnstorableText, why_unstorable
 from . import migrations, tables
 from .migrations import HEAD, StoreVersionError
+
+if TYPE_CHECKING:
+    from .live import LiveRecords
 
 __all__ = [
     "HEAD",
@@ -228,6 +231,16 @@ class Store:
         self.engine = engine
         self._writer = engine.execution_options(**{WRITE: True})
         self._secrets: dict[str, bytes] = {}
+        self._live: LiveRecords | None = None
+
+    @property
+    def live(self) -> LiveRecords:
+        """Live sessions (Part II): sessions, polls, answers, wall posts and attendance."""
+        if self._live is None:
+            from .live import LiveRecords
+
+            self._live = LiveRecords(self)
+        return self._live
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:

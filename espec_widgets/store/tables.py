@@ -92,3 +92,80 @@ server_secrets = sa.Table(
     sa.Column("value", sa.String(128), nullable=False),  # hex; made by Store.find_or_add_secret
     sa.Column("created_at", UTCDateTime(), nullable=False),
 )
+
+# Live sessions (Part II): every piece of a session's shared state is a row, so that a second
+# server sees what the first wrote (see store/live.py).
+staff_keys = sa.Table(
+    "staff_keys",
+    metadata,
+    sa.Column("name", sa.String(60), primary_key=True),
+    sa.Column("hash", sa.String(200), nullable=False),  # scrypt$n$r$p$salt$digest (hex)
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+)
+
+live_sessions = sa.Table(
+    "live_sessions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("code", sa.String(12), nullable=False, unique=True),
+    sa.Column("scenario_id", sa.String(60), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("agenda", sa.JSON, nullable=False),  # the learners' view only (live/agenda.py)
+    sa.Column("planned_minutes", sa.Integer, nullable=False),
+    sa.Column("created_by", sa.String(60), nullable=False),  # the staff key's name
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Column("expires_at", UTCDateTime(), nullable=False),  # of the join code
+    sa.Column("started_at", UTCDateTime()),
+    sa.Column("ended_at", UTCDateTime()),
+    sa.Column("stage", sa.Integer),  # index into agenda; None before the first stage
+    sa.Column("stage_started_at", UTCDateTime()),
+    sa.Column("show_names", sa.Boolean, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),  # bumped by every change to the session
+)
+
+live_polls = sa.Table(
+    "live_polls",
+    metadata,
+    sa.Column("session_id", sa.ForeignKey("live_sessions.id"), primary_key=True),
+    sa.Column("poll_id", sa.String(60), primary_key=True),
+    sa.Column("state", sa.String(10), nullable=False),  # open | closed
+    sa.Column("revealed", sa.Boolean, nullable=False),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+live_answers = sa.Table(
+    "live_answers",
+    metadata,
+    sa.Column("session_id", sa.ForeignKey("live_sessions.id"), primary_key=True),
+    sa.Column("poll_id", sa.String(60), primary_key=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.id"), primary_key=True),
+    sa.Column("choices", sa.JSON, nullable=False),  # option indexes, ascending
+    sa.Column("other", sa.Text),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+live_posts = sa.Table(
+    "live_posts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("session_id", sa.ForeignKey("live_sessions.id"), nullable=False),
+    sa.Column("stage_id", sa.String(60), nullable=False),
+    sa.Column("learner_id", sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("hidden", sa.Boolean, nullable=False),
+    sa.Column("spotlight", sa.Boolean, nullable=False),
+    sa.Column("created_at", UTCDateTime(), nullable=False),
+    sa.Index("ix_live_posts_session", "session_id"),
+)
+
+live_attendance = sa.Table(
+    "live_attendance",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # one interval: a page's kernel in a session
+    sa.Column("session_id", sa.ForeignKey("live_sessions.id"), nullable=False),
+    sa.Column("learner_id", sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("joined_at", UTCDateTime(), nullable=False),
+    sa.Column("last_seen_at", UTCDateTime(), nullable=False),  # the kernel's heartbeat
+    sa.Column("left_at", UTCDateTime()),
+    sa.Index("ix_live_attendance_session_learner", "session_id", "learner_id"),
+)
