@@ -140,7 +140,7 @@ def test_a_learner_answers_an_open_poll_and_may_change_the_answer(store: Store) 
         (ben.id, (2,), None),
     ]
     assert state.tallies["p1"].counts == (0, 0, 2) and state.tallies["p1"].others == ("my own",)
-    refusals = [
+    refusals: list[tuple[tuple[Any, ...], str]] = [
         (([0, 1],), "takes one answer"),
         (([3],), "not one of the poll's options"),
         (([True],), "not one of the poll's options"),
