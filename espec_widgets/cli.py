@@ -143,9 +143,49 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ):
         if (value := getattr(args, flag)) is not None:
             options.append(f"--WorkbookKernelManager.{name}={value}")
+    port = args.port if args.port is not None else (8867 if args.staff else 8866)
     return serve(
-        _root(args), port=args.port, host=args.host, open_browser=args.open, options=options
+        _root(args),
+        port=port,
+        host=args.host,
+        open_browser=args.open,
+        options=options,
+        staff=args.staff,
     )
+
+
+def cmd_staff_key(args: argparse.Namespace) -> int:
+    from .store import open_store
+    from .store.live import LiveError
+
+    store = open_store(args.url, upgrade=True)
+    if args.action == "list":
+        keys = store.live.find_staff_keys()
+        for name, made in keys:
+            print(f"{name}  (made {made.astimezone():%Y-%m-%d %H:%M})")
+        if not keys:
+            print("no instructor keys yet: espec staff-key add NAME")
+        return 0
+    if not args.name:
+        print(f"espec: staff-key {args.action} needs the key's NAME", file=sys.stderr)
+        return 2
+    if args.action == "remove":
+        if store.live.remove_staff_key(args.name):
+            print(f"removed the key {args.name!r}: it no longer opens the console")
+            return 0
+        print(f"espec: no key called {args.name!r}", file=sys.stderr)
+        return 1
+    try:
+        key = store.live.add_staff_key(args.name)
+    except LiveError as exc:
+        print(f"espec: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"The instructor key for {args.name!r} is shown this once (only its hash is kept):\n\n"
+        f"    {key}\n\nGive it to the instructor privately. They type it into the console "
+        "page; it is never part of an address."
+    )
+    return 0
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
@@ -215,7 +255,13 @@ def parser() -> argparse.ArgumentParser:
         "-- --WorkbookKernelManager.unconnected_grace=30).",
     )
     serve.add_argument("folder", metavar="DIR", nargs="?", help="the workbook folder")
-    serve.add_argument("--port", type=int, default=8866)
+    serve.add_argument("--port", type=int, help="the port (default: 8866; 8867 with --staff)")
+    serve.add_argument(
+        "--staff",
+        action="store_true",
+        help="serve the instructors' console (staff/) instead of the learners' pages; "
+        "give it its own port, and keep it off the learners' network if you can",
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--open", action="store_true", help="open a browser tab")
     serve.add_argument(
@@ -230,6 +276,16 @@ def parser() -> argparse.ArgumentParser:
         help="most kernels one client address may hold (0: no limit; default: half the server's)",
     )
     serve.set_defaults(func=cmd_serve)
+
+    staff = sub.add_parser(
+        "staff-key", help="instructor keys for the live-session console: add, list, remove"
+    )
+    staff.add_argument("action", choices=["add", "list", "remove"])
+    staff.add_argument("name", nargs="?", help="whose key (a person or a team)")
+    staff.add_argument(
+        "--url", help="the database URL (default: $ESPEC_DB_URL, else the per-user file)"
+    )
+    staff.set_defaults(func=cmd_staff_key)
 
     db = sub.add_parser("db", help="the store's schema: see its revision, upgrade it")
     db_sub = db.add_subparsers(dest="db_command", required=True)

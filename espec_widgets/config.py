@@ -19,6 +19,8 @@ STRICT_ENV = "ESPEC_STRICT"
 CACHE_ENV = "ESPEC_CACHE_DIR"
 PAGE_ASSETS_ENV = "ESPEC_PAGE_ASSETS"
 KERNEL_SECRET_ENV = "ESPEC_KERNEL_SECRET"
+ATTENDANCE_ENV = "ESPEC_ATTENDANCE_SHARE"
+STAFF_ENV = "ESPEC_STAFF"
 
 DOCUMENTED: Mapping[str, tuple[str, str]] = {
     ROOT_ENV: (
@@ -46,6 +48,15 @@ DOCUMENTED: Mapping[str, tuple[str, str]] = {
         "a new random secret per server start",
         "what kernels present to read their page request; set it only to share one across servers",
     ),
+    ATTENDANCE_ENV: (
+        "0.9",
+        "the share of a live session's planned minutes a learner must be present for to be "
+        "marked as attended (0 to 1)",
+    ),
+    STAFF_ENV: (
+        "unset",
+        "set to 1 by `espec serve --staff`: this server serves the instructors' console",
+    ),
 }
 """Setting -> (default, meaning), as docs/serving.md gives them."""
 
@@ -58,6 +69,16 @@ class Settings:
     cache_dir: Path | None
     page_assets: bool
     kernel_secret: str
+    attendance_share: float
+    staff: bool
+
+
+def _share(text: str | None) -> float:
+    try:
+        value = float(text) if text else 0.9
+    except ValueError:
+        return 0.9
+    return value if 0.0 <= value <= 1.0 else 0.9
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,4 +91,6 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         cache_dir=Path(env[CACHE_ENV]) if env.get(CACHE_ENV) else None,
         page_assets=env.get(PAGE_ASSETS_ENV) == "1",
         kernel_secret=env.get(KERNEL_SECRET_ENV, ""),
+        attendance_share=_share(env.get(ATTENDANCE_ENV)),
+        staff=env.get(STAFF_ENV) == "1",
     )

@@ -42,13 +42,6 @@ function addressWith(token) {
   return url;
 }
 
-// An element holding other elements (el() takes text only).
-function group(tag, attrs, ...children) {
-  const node = el(tag, attrs);
-  node.append(...children);
-  return node;
-}
-
 function render({ model, el: host }) {
   const uid = "espec-" + Math.random().toString(36).slice(2, 10);
   const region = el("section", { class: "espec-identity", "aria-labelledby": uid + "-h" });

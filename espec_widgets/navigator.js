@@ -43,7 +43,15 @@ function render({ model, el: host }) {
       section.append(el("p", {}, part.blurb + hours));
       if (part.progress) section.append(el("p", { class: "espec-nav-progress" }, part.progress));
       if (part.lock) section.append(el("p", { class: "espec-nav-lock", "data-locked": String(part.locked) }, part.lock));
-      if (!part.modules.length && !part.locked) {
+      if (part.join) {
+        // A live Part: the instructor paces the group, so the learner joins with a code.
+        const card = el("div", { class: "espec-card espec-nav-join" });
+        const title = el("h3");
+        title.append(pageLink(part.join, "Join a live session"));
+        card.append(title, el("p", {},
+          "At the start of a live session your instructor shows a code: open this page, type it, and follow the group from stage to stage. If you lose your connection, open it again to rejoin with your answers."));
+        section.append(card);
+      } else if (!part.modules.length && !part.locked) {
         section.append(el("p", { class: "espec-hint" }, "No modules yet."));
       }
       if (part.modules.length) {

@@ -27,6 +27,8 @@ from .store import Learner, Store
 _HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
 
+LIVE_PAGE = "live.ipynb"
+"""Part II's page: join a live session with the instructor's code (espec_widgets/live)."""
 BEFORE_LEARNER = "Enter your name above, or open your resume link, to see your progress here."
 
 
@@ -110,6 +112,7 @@ class Navigator(KernelOwnedWidget):
                 "lock": "",
                 "modules": [],
                 "progress": "",
+                "join": LIVE_PAGE if part is Part.II else "",
             }
             if learner is not None and in_part:
                 complete = sum(statuses[m.case.id].status is Status.COMPLETE for m in in_part)

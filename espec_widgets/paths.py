@@ -30,6 +30,12 @@ def notebooks_dir(root: Path) -> Path:
     return root / "notebooks"
 
 
+def staff_dir(root: Path) -> Path:
+    """The instructors' pages (the live-session console), served only by `espec serve --staff`:
+    beside notebooks/, never under it."""
+    return root / "staff"
+
+
 PACKAGE = Path(__file__).resolve().parent
 
 

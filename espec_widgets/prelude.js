@@ -136,3 +136,40 @@ function pageLink(href, text) {
   for (const name of ["focus", "pointerdown", "click", "contextmenu"]) link.addEventListener(name, refresh);
   return link;
 }
+
+// A poll's result as a chart that needs no colour and no script to read: one row per option,
+// its words, a bar as long as its share and the count and share in words. Answers written by
+// learners ("other") follow as a list. Every learner-written string is text, never HTML.
+function tallyChart(poll, tally, { caption = "The group's answers" } = {}) {
+  const figure = el("figure", { class: "espec-tally" });
+  const total = tally.answered || 0;
+  figure.append(el("figcaption", {}, `${caption}: ${total} ${total === 1 ? "answer" : "answers"}`));
+  const list = el("ul", { class: "espec-tally-rows" });
+  poll.options.forEach((text, i) => {
+    const count = tally.counts[i] || 0;
+    const share = total ? Math.round((100 * count) / total) : 0;
+    const row = el("li", { class: "espec-tally-row" });
+    const bar = el("span", { class: "espec-tally-bar", "aria-hidden": "true" });
+    bar.style.width = share + "%";
+    row.append(el("span", { class: "espec-tally-option" }, text),
+      el("span", { class: "espec-tally-track", "aria-hidden": "true" }),
+      el("span", { class: "espec-tally-count" }, `${count} (${share}%)`));
+    row.children[1].append(bar);
+    list.append(row);
+  });
+  figure.append(list);
+  if (tally.others && tally.others.length) {
+    figure.append(el("p", { class: "espec-tally-others-title" }, "Answers in their own words"));
+    const others = el("ul", { class: "espec-tally-others" });
+    for (const text of tally.others) others.append(el("li", {}, text));
+    figure.append(others);
+  }
+  return figure;
+}
+
+// An element holding other elements (el() takes text only).
+function group(tag, attrs, ...children) {
+  const node = el(tag, attrs);
+  node.append(...children);
+  return node;
+}

@@ -7,10 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .config import ROOT_ENV
-from .paths import notebooks_dir
+from .config import ROOT_ENV, STAFF_ENV
+from .paths import notebooks_dir, staff_dir
 
 LANDING = "voila/render/index.ipynb"
+CONSOLE = "voila/render/console.ipynb"
 TEMPLATES = Path(__file__).parent / "share"
 """A Jupyter data folder holding the workbook's Voilà template (voila/templates/espec)."""
 
@@ -39,15 +40,21 @@ def server_env(root: Path) -> dict[str, str]:
 
 
 def voila_command(
-    root: Path, *, port: int, host: str, open_browser: bool, options: Sequence[str] = ()
+    root: Path,
+    *,
+    port: int,
+    host: str,
+    open_browser: bool,
+    options: Sequence[str] = (),
+    staff: bool = False,
 ) -> list[str]:
-    """The server's command line (Voilà, see espec_widgets.server). Only notebooks/ is served:
-    staff views must live outside it."""
+    """The server's command line (Voilà, see espec_widgets.server). The learners' server serves
+    notebooks/ only; the staff server serves staff/ only (the instructors' console)."""
     return [
         sys.executable,
         "-m",
         "espec_widgets.server",
-        str(notebooks_dir(root)),
+        str(staff_dir(root) if staff else notebooks_dir(root)),
         f"--port={port}",
         f"--Voila.ip={host}",
         "--Voila.port_retries=0",
@@ -71,10 +78,20 @@ def _ensure_pdfs(root: Path) -> None:
 
 
 def serve(
-    root: Path, *, port: int, host: str, open_browser: bool = False, options: Sequence[str] = ()
+    root: Path,
+    *,
+    port: int,
+    host: str,
+    open_browser: bool = False,
+    options: Sequence[str] = (),
+    staff: bool = False,
 ) -> int:
-    """Replace this process with Voila on root (which reads voila.json there); 2 if not built."""
-    if not (root / "voila.json").exists() or not (notebooks_dir(root) / "index.ipynb").exists():
+    """Replace this process with Voila on root (which reads voila.json there); 2 if not built.
+
+    staff=True serves the instructors' console instead, and only if an instructor key exists.
+    """
+    page = staff_dir(root) / "console.ipynb" if staff else notebooks_dir(root) / "index.ipynb"
+    if not (root / "voila.json").exists() or not page.exists():
         print("espec: notebooks are not built yet; run `espec build` first", file=sys.stderr)
         return 2
     _ensure_pdfs(root)
@@ -87,9 +104,25 @@ def serve(
         print(f"espec: {exc}", file=sys.stderr)
         return 1
     env = server_env(root)
-    print(f"Serving the workbook at http://{host}:{port}/{LANDING}  (Ctrl+C to stop)", flush=True)
+    if staff:
+        from .store import open_store
+
+        if not open_store().live.find_staff_keys():
+            print(
+                "espec: no instructor key yet; make one with `espec staff-key add NAME`",
+                file=sys.stderr,
+            )
+            return 2
+        env[STAFF_ENV] = "1"
+        where = f"the instructor console at http://{host}:{port}/{CONSOLE}"
+    else:
+        env.pop(STAFF_ENV, None)
+        where = f"the workbook at http://{host}:{port}/{LANDING}"
+    print(f"Serving {where}  (Ctrl+C to stop)", flush=True)
     # Become Voila rather than wait for it, so that signals (Ctrl+C, a service manager's
     # SIGTERM) reach the server itself and nothing is left running.
     os.chdir(root)
-    command = voila_command(root, port=port, host=host, open_browser=open_browser, options=options)
+    command = voila_command(
+        root, port=port, host=host, open_browser=open_browser, options=options, staff=staff
+    )
     os.execve(command[0], command, env)

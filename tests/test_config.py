@@ -33,7 +33,7 @@ def test_every_setting_is_documented_with_its_default() -> None:
 
 def test_settings_are_read_from_the_environment_given() -> None:
     empty = config.settings({})
-    assert empty == config.Settings(None, None, False, None, False, "")
+    assert empty == config.Settings(None, None, False, None, False, "", 0.9, False)
     given = config.settings(
         {
             config.ROOT_ENV: "/srv/course",
@@ -42,8 +42,13 @@ def test_settings_are_read_from_the_environment_given() -> None:
             config.CACHE_ENV: "/tmp/c",
             config.PAGE_ASSETS_ENV: "1",
             config.KERNEL_SECRET_ENV: "s",
+            config.ATTENDANCE_ENV: "0.75",
+            config.STAFF_ENV: "1",
         }
     )
+    assert given.attendance_share == 0.75 and given.staff
+    for bad in ("most", "1.5", "-0.1"):
+        assert config.settings({config.ATTENDANCE_ENV: bad}).attendance_share == 0.9
     assert given.root == Path("/srv/course") and given.db_url.startswith("postgresql")
     assert given.strict and given.page_assets and given.cache_dir == Path("/tmp/c")
     assert not config.settings({config.STRICT_ENV: "0"}).strict

@@ -14,8 +14,9 @@ import nbformat
 from ..case import Library, load_library
 from ..case.runtime import cache_case, cache_dir
 from ..curriculum import sort_key
-from ..paths import data_dir, notebooks_dir
+from ..paths import data_dir, notebooks_dir, staff_dir
 from .landing import guide_notebook, landing_notebook
+from .live import CONSOLE_PAGE, LIVE_PAGE, console_notebook, live_notebook
 from .notebook import EARLIER_GENERATORS, GENERATOR, case_notebook, dumps
 from .voila_config import voila_config
 
@@ -86,6 +87,9 @@ def plan(root: Path, library: Library | None = None) -> dict[str, str | bytes]:
     gallery = [library.notebook(c.id) for c in library.cases if library.in_gallery(c.id)]
     guides = sorted(library.guides.values(), key=lambda g: g.title.casefold())
     out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(guides, gallery))
+    out[(nb_dir / LIVE_PAGE).as_posix()] = dumps(live_notebook())
+    staff = staff_dir(root).relative_to(root)
+    out[(staff / CONSOLE_PAGE).as_posix()] = dumps(console_notebook())
     config = voila_config(sorted(p for p in out if p.endswith(".ipynb")), nb_dir.as_posix())
     out["voila.json"] = json.dumps(config, indent=2, sort_keys=True) + "\n"
     return out

@@ -1,0 +1,41 @@
+"""The live-session notebooks: the learners' page (notebooks/live.ipynb) and the instructor's
+console (staff/console.ipynb, which the learners' server never serves)."""
+
+from __future__ import annotations
+
+import nbformat
+
+from .landing import _notebook
+from .notebook import code_cell, html_cell
+
+LIVE_PAGE = "live.ipynb"
+CONSOLE_PAGE = "console.ipynb"
+
+
+def live_notebook() -> nbformat.NotebookNode:
+    cells = [
+        html_cell(
+            "live-intro",
+            "<h1>Join a live session</h1>\n<p>Part II of the program is live: your instructor "
+            "leads the group through a clinical scenario, with polls, a group wall and "
+            "discussion. Type the code your instructor shows, and this page follows the "
+            "session as it moves from stage to stage.</p>",
+        ),
+        code_cell(
+            "live", "import espec_widgets.live.learner as live\n\npage = live.open_live_page()"
+        ),
+        code_cell("resume", "page.resume()"),
+    ]
+    return _notebook(cells, {"kind": "live", "part": "II", "title": "Live session"})
+
+
+def console_notebook() -> nbformat.NotebookNode:
+    cells = [
+        code_cell(
+            "console",
+            "import espec_widgets.live.console as console\n\napp = console.open_console()",
+        ),
+    ]
+    nb = _notebook(cells, {"kind": "console", "title": "Instructor console"})
+    nb.metadata["espec"]["audience"] = "staff"
+    return nb
