@@ -60,13 +60,19 @@ class Served:
 
 @contextmanager
 def serve_workbook(
-    root: Path, log: Path, *options: str, env: dict[str, str] | None = None
+    root: Path,
+    log: Path,
+    *options: str,
+    env: dict[str, str] | None = None,
+    staff: bool = False,
 ) -> Iterator[Served]:
-    """Run `espec serve` on root (a built workbook folder) until the block ends."""
+    """Run `espec serve` on root (a built workbook folder) until the block ends; staff=True
+    serves the instructors' console (`espec serve --staff`)."""
     port = _free_port()
     environ = {k: v for k, v in (env or os.environ).items() if k != "ESPEC_ROOT"}
     command = [sys.executable, "-m", "espec_widgets.cli", "--root", str(root)]
-    command += ["serve", "--port", str(port), *(["--", *options] if options else [])]
+    command += ["serve", "--port", str(port), *(["--staff"] if staff else [])]
+    command += ["--", *options] if options else []
     with log.open("wb") as out:
         proc = subprocess.Popen(
             command,
