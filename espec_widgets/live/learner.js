@@ -85,9 +85,9 @@ function render({ model, el: host }) {
     const box = el("form", { class: "espec-live-poll", novalidate: "" });
     const set = el("fieldset", { "aria-describedby": uid + "-poll-state" });
     const legend = el("legend", {});
-    const question = el("span", { class: "espec-text" });
+    const question = el("div", { class: "espec-text" });
     question.innerHTML = poll.question;
-    legend.append(el("span", { class: "espec-live-label" }, poll.multiple ? "Poll (choose all that apply): " : "Poll: "), question);
+    legend.append(el("span", { class: "espec-live-label" }, poll.multiple ? "Poll (choose all that apply)" : "Poll"), question);
     set.append(legend);
     const open = poll.state === "open";
     const answer = model.get("answer");

@@ -21,6 +21,7 @@ import pytest
 
 from espec_widgets.store import open_store
 
+from ..conftest import PROJECT
 from .conftest import Served, build_workbook, serve_workbook, start_learner
 
 pytestmark = pytest.mark.browser
@@ -56,6 +57,15 @@ def live_servers(
         yield learners, staff, key, url
 
 
+ARTIFACTS = PROJECT / "test-artifacts"
+
+
+def _keep(page: Any, name: str, engine: str) -> None:
+    """A screenshot for a person to look at (test-artifacts/ is not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"live-{engine}-{name}.png"), full_page=True)
+
+
 def _context(browser: Any) -> Any:
     context = browser.new_context(viewport={"width": 1200, "height": 900}, accept_downloads=True)
     page = context.new_page()
@@ -77,7 +87,8 @@ def _followed(pages: list[Any], text: str, started: float) -> float:
 def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
-    learners_server, staff_server, key, _url = live_servers
+    learners_server, staff_server, key, url = live_servers
+    engine = url.split(":", 1)[0].split("+", 1)[0]
     teacher = _context(browser)
     console_url = staff_server.url + "/voila/render/console.ipynb"
 
@@ -112,6 +123,7 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
         expect(page.get_by_text("You have joined.")).to_be_visible()
         pupils.append(page)
     expect(teacher.get_by_text("3 present, 3 joined")).to_be_visible(timeout=10_000)
+    _keep(pupils[0], "learner-waiting", engine)
 
     # Stage 1: learners follow
     started = time.monotonic()
@@ -141,12 +153,14 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
     expect(teacher.get_by_text("Live tally: 3 answers")).to_be_visible(timeout=5_000)
     expect(teacher.locator(".espec-tally-count").nth(1)).to_have_text("2 (67%)")
     expect(ana.get_by_text("The group's answers")).to_have_count(0)
+    _keep(teacher, "console-poll-open", engine)
     teacher.get_by_role("button", name="Close the poll").click()
     teacher.get_by_role("button", name="Show the results to learners").click()
     for page in pupils:
         expect(page.get_by_text("The group's answers: 3 answers")).to_be_visible(timeout=5_000)
         expect(page.locator(".espec-tally-others li")).to_have_text(PAYLOAD_OTHER)
 
+    _keep(cy, "learner-poll-revealed", engine)
     # A learner reloads mid-session: back at the stage, with their answer
     ben.reload()
     expect(ben.get_by_text("Stage 1 of 2: The meeting begins")).to_be_visible()
@@ -183,6 +197,11 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
         "Ana Live", timeout=5_000
     )
 
+    _keep(teacher, "console-wall", engine)
+    _keep(cy, "learner-wall", engine)
+    from .test_accessibility import _serious
+
+    assert _serious(teacher) == [] and _serious(cy) == [], "axe: the console and a learner page"
     # Nothing a learner wrote ran anywhere
     for page in [teacher, *pupils]:
         assert page.evaluate("window.__pwned") is None
