@@ -54,13 +54,13 @@ function render({ model, el: host }) {
   const input = el("input", { id: uid + "-name", type: "text", maxlength: "80", autocomplete: "name" });
   const keep = el("input", { id: uid + "-keep", type: "checkbox" });
   keep.checked = true;
-  const keepLine = group("p", { class: "espec-keep" }, keep,
+  const keepLine = elWith("p", { class: "espec-keep" }, keep,
     el("label", { for: uid + "-keep" }, " Remember me on this browser (untick on a shared computer)"));
   const button = el("button", { type: "submit", class: "espec-button espec-primary" }, "Start");
   const asNew = el("button", { type: "button", class: "espec-button espec-secondary" }, "Start as someone new");
   const hint = el("p", { class: "espec-privacy" },
     "Your answers are saved as you go. Anyone with your resume link can open your work, so keep it private.");
-  form.append(label, input, group("p", { class: "espec-actions" }, button, asNew), hint);
+  form.append(label, input, elWith("p", { class: "espec-actions" }, button, asNew), hint);
 
   const linkForm = el("form", { class: "espec-link-form" });
   const linkDetails = el("details", { class: "espec-have-link" });
@@ -85,13 +85,13 @@ function render({ model, el: host }) {
   const rotate = el("button", { type: "button", class: "espec-button espec-secondary" }, "Make a new link");
   const rotateHint = el("p", { class: "espec-privacy" },
     "If someone else may have your link, make a new one: the old link stops working.");
-  linkBox.append(linkLabel, link, group("p", { class: "espec-actions" }, copy, rotate), rotateHint);
+  linkBox.append(linkLabel, link, elWith("p", { class: "espec-actions" }, copy, rotate), rotateHint);
   const status = el("p", { role: "status", "aria-live": "polite" });
-  signedIn.append(group("p", { class: "espec-who-line" }, who, " ", signOut), progress, linkBox, status);
+  signedIn.append(elWith("p", { class: "espec-who-line" }, who, " ", signOut), progress, linkBox, status);
   const homeLine = el("p", { class: "espec-home" });
   const home = el("a", { class: "espec-home-link" }, "Your workbook: every module, and where to continue");
   homeLine.append(home);
-  const first = group("div", { class: "espec-first-visit" }, form, linkForm, keepLine);
+  const first = elWith("div", { class: "espec-first-visit" }, form, linkForm, keepLine);
   region.append(heading, message, first, signedIn, homeLine);
 
   // Whether to remember this browser: what the learner chose here, else what this tab chose.

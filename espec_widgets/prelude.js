@@ -168,8 +168,33 @@ function tallyChart(poll, tally, { caption = "The group's answers" } = {}) {
 }
 
 // An element holding other elements (el() takes text only).
-function group(tag, attrs, ...children) {
+function elWith(tag, attrs, ...children) {
   const node = el(tag, attrs);
   node.append(...children);
   return node;
+}
+
+// Author text sent as a tree of plain data (espec_widgets/live/tree.py): a string is text,
+// [tag, href, children] an element. Built with createElement and textContent only; tags outside
+// the list become their text, and a link keeps only an http(s) or mailto address.
+const TREE_TAGS = new Set(["p", "br", "strong", "em", "del", "code", "blockquote", "ul", "ol", "li", "a", "h4", "h5"]);
+function fromTree(tree, cls = "espec-text", tag = "div") {
+  const box = el(tag, { class: cls });
+  const build = (nodes, parent) => {
+    for (const node of Array.isArray(nodes) ? nodes : []) {
+      if (typeof node === "string") { parent.append(node); continue; }
+      if (!Array.isArray(node) || node.length !== 3) continue;
+      const [tag, href, children] = node;
+      if (!TREE_TAGS.has(tag)) { build(children, parent); continue; }
+      const child = el(tag);
+      if (tag === "a" && typeof href === "string" && /^(https?:\/\/|mailto:)/.test(href)) {
+        child.setAttribute("href", href);
+        child.setAttribute("rel", "noopener noreferrer");
+      }
+      build(children, child);
+      parent.append(child);
+    }
+  };
+  build(tree, box);
+  return box;
 }

@@ -73,13 +73,15 @@ def test_one_prelude_serves_every_widget_module() -> None:
     from espec_widgets.activities.encounter import EncounterPlayer
     from espec_widgets.debrief import DebriefGate
     from espec_widgets.identity import LearnerBar
+    from espec_widgets.live.console import InstructorConsole
+    from espec_widgets.live.learner import LiveLearner
     from espec_widgets.navigator import Navigator
     from espec_widgets.outline import CaseOutline, WhereNext
     from espec_widgets.server.handlers import WidgetModuleHandler
 
     package = PRELUDE.parent
     modules = [p for p in package.rglob("*.js") if p != PRELUDE and "share" not in p.parts]
-    assert len(modules) == 15
+    assert len(modules) == 17
     for module in modules:
         text = module.read_text()
         assert "function el(" not in text and "pagehide" not in text, module.name
@@ -89,6 +91,7 @@ def test_one_prelude_serves_every_widget_module() -> None:
     assert "function el(" in prelude and "function autosave(" in prelude
     classes = [widget_class(name) for name in WIDGETS]
     classes += [EncounterPlayer, LearnerBar, Navigator, CaseOutline, WhereNext, DebriefGate]
+    classes += [LiveLearner, InstructorConsole]
     for cls in classes:
         assert cls._module is not None, cls.__name__
         assert cls._esm == prelude + cls._module.read_text(), cls.__name__

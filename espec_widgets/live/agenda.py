@@ -2,7 +2,7 @@
 
 The learners' view is written into the session's row when the session is made: what a learner's
 page shows (stage titles, narrative, scenes, poll questions and options, the wall question), as
-safe HTML (markup.render), and nothing else. The facilitator notes, discussion prompts and the
+safe HTML (markup.render) turned into plain data (live/tree.py), and nothing else. The facilitator notes, discussion prompts and the
 polls' debrief notes are never in it: they stay in the instructor's console, which reads them from
 the scenario file. A learner kernel therefore needs neither the scenario file nor the Markdown
 renderer, and a scenario edited during a session does not change what its learners see.
@@ -13,7 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..case.scenario import Scenario, Stage
-from ..markup import render
+from ..markup import render as _render
+from .tree import Tree, to_tree
+
+
+def render(text: str, *, inline: bool = False) -> Tree:
+    """The author's Markdown, cleaned, as a tree the pages build as text (live/tree.py)."""
+    return to_tree(_render(text, inline=inline))
 
 
 def _people(scenario: Scenario) -> dict[str, str]:
@@ -24,7 +30,7 @@ def _scenes(stage: Stage, names: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {
             "title": scene.title,
-            "narrative": render(scene.narrative) if scene.narrative else "",
+            "narrative": render(scene.narrative) if scene.narrative else [],
             "lines": [
                 {
                     "speaker": names.get(line.speaker, line.speaker),
@@ -49,7 +55,7 @@ def learner_agenda(scenario: Scenario) -> list[dict[str, Any]]:
                 "id": stage.id,
                 "title": stage.title,
                 "minutes": stage.minutes,
-                "narrative": render(stage.narrative) if stage.narrative else "",
+                "narrative": render(stage.narrative) if stage.narrative else [],
                 "scenes": _scenes(stage, names),
                 "poll": {
                     "id": poll.id,
@@ -68,7 +74,7 @@ def learner_agenda(scenario: Scenario) -> list[dict[str, Any]]:
 
 def instructor_notes(scenario: Scenario) -> list[dict[str, Any]]:
     """What only the instructor sees, per stage: facilitator notes, discussion prompts and each
-    poll option's debrief note (safe HTML, for the console)."""
+    poll option's debrief note (trees, as in the learners' view)."""
     return [
         {
             "id": stage.id,

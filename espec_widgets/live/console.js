@@ -1,7 +1,7 @@
 // The instructor's console: locked until a key is given, then sessions, then the running one.
 //
 // Everything comes from the kernel. Learners' names and words (roster, wall, "other" answers)
-// are always textContent; the scenario's own text was made safe when the session was created.
+// are always textContent; the scenario's own text comes as a tree of plain data (fromTree).
 // The key is sent once in a message and the field is emptied; it never goes into the address.
 
 function render({ model, el: host }) {
@@ -16,7 +16,7 @@ function render({ model, el: host }) {
   lock.append(
     el("p", {}, "Only instructors can use this page. Your workbook's operator gives each instructor a key (espec staff-key add)."),
     el("label", { for: uid + "-key" }, "Instructor key"), keyInput,
-    group("p", { class: "espec-actions" }, el("button", { type: "submit", class: "espec-button espec-primary" }, "Open the console")),
+    elWith("p", { class: "espec-actions" }, el("button", { type: "submit", class: "espec-button espec-primary" }, "Open the console")),
   );
   lock.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -41,7 +41,7 @@ function render({ model, el: host }) {
       const open = el("button", { type: "button", class: "espec-button espec-secondary" }, `Open ${s.code}`);
       open.setAttribute("aria-label", `Open session ${s.code}: ${s.title}`);
       open.addEventListener("click", () => model.send({ event: "open", session: s.id }));
-      ul.append(group("li", {}, el("span", {}, `${s.code} · ${s.title} · ${s.stage} · made at ${s.created} by ${s.by} `), open));
+      ul.append(elWith("li", {}, el("span", {}, `${s.code} · ${s.title} · ${s.stage} · made at ${s.created} by ${s.by} `), open));
     }
     running.append(ul);
     const create = el("section", { "aria-labelledby": uid + "-new" });
@@ -119,10 +119,10 @@ function render({ model, el: host }) {
         const b = button(`${i + 1}. ${stage.title} (${stage.minutes} min)`, { "data-focus-key": "stage-" + i }, () => model.send({ event: "stage", index: i }));
         if (i === s.stage) { b.setAttribute("aria-current", "step"); b.classList.add("espec-current"); }
         b.disabled = Boolean(s.ended);
-        ol.append(group("li", {}, b));
+        ol.append(elWith("li", {}, b));
       });
       const next = s.stage === null ? 0 : s.stage + 1;
-      const controls = group("p", { class: "espec-actions" });
+      const controls = elWith("p", { class: "espec-actions" });
       if (!s.ended && next < s.agenda.length) {
         const go = el("button", { type: "button", class: "espec-button espec-primary", "data-focus-key": "next" },
           s.stage === null ? "Start: open stage 1" : `Next stage (${next + 1} of ${s.agenda.length})`);
@@ -133,11 +133,7 @@ function render({ model, el: host }) {
     });
   }
 
-  function html(fragment, cls = "espec-text") {
-    const box = el("div", { class: cls });
-    box.innerHTML = fragment; // scenario text, cleaned when the session was made
-    return box;
-  }
+  const html = (tree, cls = "espec-text", tag = "div") => fromTree(tree, cls, tag); // scenario text, as plain data
 
   function drawStage() {
     const st = model.get("stage");
@@ -150,20 +146,20 @@ function render({ model, el: host }) {
         if (st.discussion && st.discussion.length) {
           notes.append(el("h3", {}, "Discussion prompts"));
           const ul = el("ul");
-          for (const d of st.discussion) ul.append(group("li", {}, html(d)));
+          for (const d of st.discussion) ul.append(elWith("li", {}, html(d)));
           notes.append(ul);
         }
         parts.push(notes);
       }
       const seen = el("details", { class: "espec-console-seen" });
       seen.append(el("summary", {}, "What learners see in this stage"));
-      if (st.narrative) seen.append(html(st.narrative));
+      if (st.narrative && st.narrative.length) seen.append(html(st.narrative));
       for (const scene of st.scenes || []) {
         seen.append(el("h4", {}, scene.title));
-        if (scene.narrative) seen.append(html(scene.narrative));
+        if (scene.narrative && scene.narrative.length) seen.append(html(scene.narrative));
         for (const line of scene.lines) {
           const p = el("p");
-          p.append(el("strong", {}, line.speaker + ": "), html(line.text, "espec-inline"));
+          p.append(el("strong", {}, line.speaker + ": "), html(line.text, "espec-inline", "span"));
           seen.append(p);
         }
       }
@@ -182,7 +178,7 @@ function render({ model, el: host }) {
       const words = { waiting: "Not opened yet.", open: "Open: answers are arriving.", closed: "Closed." };
       parts.push(el("p", { class: "espec-console-poll-state" },
         `${words[poll.state] || ""} ${poll.revealed ? "Results are shown to learners." : "Results are hidden from learners."}`));
-      const actions = group("p", { class: "espec-actions" });
+      const actions = elWith("p", { class: "espec-actions" });
       if (poll.state !== "open") actions.append(button(poll.state === "closed" ? "Reopen the poll" : "Open the poll", { "data-focus-key": "open", class: "espec-button espec-primary" }, () => model.send({ event: "poll", action: "open" })));
       else actions.append(button("Close the poll", { "data-focus-key": "close" }, () => model.send({ event: "poll", action: "close" })));
       actions.append(poll.revealed
@@ -215,7 +211,7 @@ function render({ model, el: host }) {
         const state = p.hidden ? "Hidden from learners" : p.spotlight ? "In the spotlight" : "Shown";
         const item = el("li", { class: "espec-console-post" + (p.hidden ? " espec-hidden-post" : "") + (p.spotlight ? " espec-spotlight" : "") });
         item.append(el("strong", {}, p.author + ": "), el("span", { class: "espec-post-text" }, p.text), el("span", { class: "espec-badge", "data-kind": p.hidden ? "incorrect" : "info" }, " " + state));
-        const acts = group("span", { class: "espec-actions" },
+        const acts = elWith("span", { class: "espec-actions" },
           p.hidden ? button("Show", { "data-focus-key": `show-${p.id}`, "aria-label": `Show post ${p.id}` }, () => model.send({ event: "post", id: p.id, action: "show" }))
                    : button("Hide", { "data-focus-key": `hide-${p.id}`, "aria-label": `Hide post ${p.id}` }, () => model.send({ event: "post", id: p.id, action: "hide" })),
           p.spotlight ? button("Remove the spotlight", { "data-focus-key": `unspot-${p.id}` }, () => model.send({ event: "post", id: p.id, action: "unspotlight" }))
@@ -225,7 +221,7 @@ function render({ model, el: host }) {
       }
       if (!posts.length) ul.append(el("li", {}, "No posts yet."));
       return [el("h2", { id: uid + "-wall-h" }, `Wall (${posts.length})`), html(st.wall.question),
-        group("p", {}, names, el("label", { for: uid + "-names" }, " Show authors' names to learners")), ul];
+        elWith("p", {}, names, el("label", { for: uid + "-names" }, " Show authors' names to learners")), ul];
     });
   }
 
@@ -237,7 +233,7 @@ function render({ model, el: host }) {
       table.append(el("caption", {}, `${here} present, ${roster.length} joined`));
       const headRow = el("tr");
       for (const h of ["Learner", "Now", "Minutes present", "Joined at"]) headRow.append(el("th", { scope: "col" }, h));
-      table.append(group("thead", {}, headRow));
+      table.append(elWith("thead", {}, headRow));
       const body = el("tbody");
       for (const p of roster) {
         const tr = el("tr");
@@ -254,7 +250,7 @@ function render({ model, el: host }) {
     const s = model.get("session");
     redraw(endBox, JSON.stringify([s.ended, s.started]), () => {
       const parts = [el("h2", { id: uid + "-end-h" }, s.ended ? "Report" : "End and report")];
-      const acts = group("p", { class: "espec-actions" });
+      const acts = elWith("p", { class: "espec-actions" });
       if (!s.ended) acts.append(button("End the session", { "data-focus-key": "end" }, () => {
         if (window.confirm("End the session for everyone? Learners can no longer answer or post.")) model.send({ event: "end" });
       }));

@@ -1,6 +1,6 @@
 // A learner's page in a live session: the join form, then the stage the instructor has open.
 //
-// The kernel sends the stage (author text already made safe when the session was created), the
+// The kernel sends the stage (author text as a tree of plain data, built here as text), the
 // poll's state, the learner's own answer, the wall as moderated and, once revealed, the result.
 // The page only sends actions: join, answer, post. Learner-written text (posts, "other"
 // answers) is always textContent. What the learner is typing survives every update: the stage
@@ -24,7 +24,7 @@ function render({ model, el: host }) {
     el("p", { id: uid + "-code-hint", class: "espec-hint" },
       "Your instructor shows a code of six letters and digits at the start of the session."),
     codeInput,
-    group("p", { class: "espec-actions" },
+    elWith("p", { class: "espec-actions" },
       el("button", { type: "submit", class: "espec-button espec-primary" }, "Join the session")),
   );
   join.addEventListener("submit", (e) => {
@@ -38,7 +38,7 @@ function render({ model, el: host }) {
   const waiting = el("p", { class: "espec-live-waiting" },
     "You have joined. The session starts when your instructor opens the first stage; this page follows by itself.");
   const stageBox = el("div", { class: "espec-live-stage" });
-  const ended = group("div", { class: "espec-live-ended" },
+  const ended = elWith("div", { class: "espec-live-ended" },
     el("p", {}, "The session has ended. Thank you for taking part: your answers and posts are kept with the session's report."),
     pageLink("index.ipynb", "Back to the workbook"));
   inside.append(about, waiting, stageBox, ended);
@@ -51,27 +51,17 @@ function render({ model, el: host }) {
 
   function drawScenes(stage) {
     const box = el("div", { class: "espec-live-story" });
-    if (stage.narrative) {
-      const text = el("div", { class: "espec-text" });
-      text.innerHTML = stage.narrative; // the author's Markdown, cleaned when the session was made
-      box.append(text);
-    }
+    if (stage.narrative.length) box.append(fromTree(stage.narrative));
     for (const scene of stage.scenes) {
       const part = el("section", { class: "espec-live-scene" });
       part.append(el("h4", {}, scene.title));
-      if (scene.narrative) {
-        const text = el("div", { class: "espec-text" });
-        text.innerHTML = scene.narrative;
-        part.append(text);
-      }
+      if (scene.narrative.length) part.append(fromTree(scene.narrative));
       if (scene.lines.length) {
         const lines = el("div", { class: "espec-transcript" });
         for (const line of scene.lines) {
           const p = el("p", { class: "espec-line" });
           p.append(el("strong", {}, line.speaker + (line.direction ? ` (${line.direction})` : "") + ": "));
-          const words = el("span");
-          words.innerHTML = line.text;
-          p.append(words);
+          p.append(fromTree(line.text, "espec-inline", "span"));
           lines.append(p);
         }
         part.append(lines);
@@ -85,8 +75,7 @@ function render({ model, el: host }) {
     const box = el("form", { class: "espec-live-poll", novalidate: "" });
     const set = el("fieldset", { "aria-describedby": uid + "-poll-state" });
     const legend = el("legend", {});
-    const question = el("div", { class: "espec-text" });
-    question.innerHTML = poll.question;
+    const question = fromTree(poll.question);
     legend.append(el("span", { class: "espec-live-label" }, poll.multiple ? "Poll (choose all that apply)" : "Poll"), question);
     set.append(legend);
     const open = poll.state === "open";
@@ -96,7 +85,7 @@ function render({ model, el: host }) {
       const input = el("input", { id, type: poll.multiple ? "checkbox" : "radio", name: uid + "-poll", value: String(i) });
       input.checked = answer.choices.includes(i);
       input.disabled = !open;
-      set.append(group("p", { class: "espec-live-option" }, input, el("label", { for: id }, " " + text)));
+      set.append(elWith("p", { class: "espec-live-option" }, input, el("label", { for: id }, " " + text)));
     });
     let other = null;
     if (poll.other) {
@@ -112,7 +101,7 @@ function render({ model, el: host }) {
     const save = el("button", { type: "submit", class: "espec-button espec-primary" },
       answer.choices.length || answer.other ? "Change my answer" : "Save my answer");
     save.disabled = !open;
-    set.append(group("p", { class: "espec-actions" }, save));
+    set.append(elWith("p", { class: "espec-actions" }, save));
     box.append(set);
     box.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -126,9 +115,7 @@ function render({ model, el: host }) {
   function drawWall(wall) {
     const box = el("section", { class: "espec-live-wall", "aria-labelledby": uid + "-wall-h" });
     box.append(el("h4", { id: uid + "-wall-h" }, "Group wall"));
-    const question = el("div", { class: "espec-text" });
-    question.innerHTML = wall.question;
-    box.append(question);
+    box.append(fromTree(wall.question));
     const form = el("form", { class: "espec-live-post", novalidate: "" });
     const area = el("textarea", {
       id: uid + "-post", rows: "4", maxlength: String(model.get("limits").post),
@@ -141,7 +128,7 @@ function render({ model, el: host }) {
       el("p", { id: uid + "-reminder", class: "espec-privacy" }, model.get("reminder")),
       el("p", { id: uid + "-anon", class: "espec-hint" }, ""),
       area, warning,
-      group("p", { class: "espec-actions" },
+      elWith("p", { class: "espec-actions" },
         el("button", { type: "submit", class: "espec-button espec-primary" }, "Post to the wall"), anyway),
     );
     form.addEventListener("submit", (e) => {

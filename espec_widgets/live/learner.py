@@ -53,7 +53,7 @@ def stage_view(view: LearnerView) -> dict[str, Any]:
         "id": stage["id"],
         "title": stage["title"],
         "minutes": stage["minutes"],
-        "narrative": stage.get("narrative") or "",
+        "narrative": stage.get("narrative") or [],
         "scenes": stage.get("scenes") or [],
         "wall": stage.get("wall"),
         "poll": None,

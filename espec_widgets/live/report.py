@@ -14,6 +14,7 @@ import io
 from typing import Any
 
 from ..store.live import LiveState, Presence
+from .tree import tree_html
 
 CSV_COLUMNS = ("section", "stage", "item", "participant", "value", "detail")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -138,7 +139,7 @@ def report_html(state: LiveState, *, share: float) -> str:
         if poll := stage.get("poll"):
             tally = state.tallies[poll["id"]]
             parts.append(
-                f"<p>Poll: {poll['question']}</p>"  # the author's text, made safe by markup.render
+                f"<div>Poll: {tree_html(poll['question'])}</div>"
                 f"<table><caption>{tally.answered} answers</caption><thead><tr>"
                 "<th scope='col'>Option</th><th scope='col'>Answers</th>"
                 "<th scope='col'>Share</th></tr></thead><tbody>"

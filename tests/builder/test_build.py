@@ -31,6 +31,8 @@ def test_build_writes_every_generated_file(workbook: Path) -> None:
         "notebooks/guides/family-meetings.ipynb",
         "notebooks/guides/family-meetings.pdf",
         "notebooks/index.ipynb",
+        "notebooks/live.ipynb",
+        "staff/console.ipynb",
         "voila.json",
     }
     nb = nbformat.read(workbook / CASE_NB, as_version=4)

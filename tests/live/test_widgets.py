@@ -102,7 +102,7 @@ def test_a_whole_session_from_both_sides(
     eventually(lambda: ana.phase == "stage" and ben.stage.get("id") == "opening")
     assert ana.announce == "Stage 1 of 2: The meeting begins."
     assert "debrief" not in str(ana.stage) and "Let the poll run" not in str(ana.stage)
-    assert "Let the poll run" in console.stage["notes"]
+    assert "Let the poll run" in str(console.stage["notes"])
     assert ana.stage["scenes"][0]["lines"][0]["speaker"] == "Leo Ruiz"
 
     # the poll: closed until opened, answers change while open, the tally follows live
