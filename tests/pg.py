@@ -10,6 +10,7 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 
@@ -49,15 +50,17 @@ def _as_owner() -> list[str]:
     return ["runuser", "-u", TEST_USER, "--"]
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """The cluster's base URL (no database): loopback TCP, trust auth, fsync off (throwaway)."""
+class ClusterError(RuntimeError):
+    """The throwaway PostgreSQL could not be made or started; the message says why."""
+
+
+@contextmanager
+def cluster(*, max_connections: int = 200) -> Iterator[str]:
+    """A throwaway cluster until the block ends: its base URL (no database), on loopback TCP,
+    trust auth, fsync off. Raises ClusterError when PostgreSQL is missing or does not start."""
     bin_dir = postgres_bin()
     if bin_dir is None:
-        why = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{why}; under CI the PostgreSQL tests must run", pytrace=False)
-        pytest.skip(why)
+        raise ClusterError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
     folder = Path(tempfile.mkdtemp(prefix="espec-pg-"))
     owner = _as_owner()
     if owner:
@@ -69,7 +72,8 @@ def postgres_server() -> Iterator[str]:
 
     options = (
         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} "
-        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+        f"-c max_connections={max_connections}"
     )
     try:
         run(str(bin_dir / "initdb"), "-D", str(data), "-U", "espec", "--auth=trust", "-E", "UTF8")
@@ -88,7 +92,7 @@ def postgres_server() -> Iterator[str]:
         log = folder / "log"
         detail = log.read_text() if log.exists() else exc.stderr.decode(errors="replace")
         shutil.rmtree(folder, ignore_errors=True)
-        pytest.fail(f"the test PostgreSQL did not start: {detail}", pytrace=False)
+        raise ClusterError(f"the test PostgreSQL did not start: {detail}") from None
     try:
         yield f"postgresql+psycopg://espec@127.0.0.1:{port}"
     finally:
@@ -98,6 +102,21 @@ def postgres_server() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """One cluster for the test session (see cluster); under CI a missing one fails."""
+    if postgres_bin() is None:
+        why = "PostgreSQL is not installed (Debian: apt-get install postgresql)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{why}; under CI the PostgreSQL tests must run", pytrace=False)
+        pytest.skip(why)
+    try:
+        with cluster() as url:
+            yield url
+    except ClusterError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 def new_database(server: str) -> str:

@@ -44,7 +44,8 @@ def kernel_loop_call() -> Callable[[Callable[[], None]], None]:
 class Follower:
     """Calls `read()` in its thread when `key` may have changed (and every REREAD_SECONDS), and
     `show(state)` on the kernel's loop with what it read; `tick()` runs in the thread every
-    `tick_seconds` (a learner's heartbeat)."""
+    `tick_seconds` (a learner's heartbeat). Where the feed cannot say what changed (SQLite),
+    `version()`, if given, is read first and the state only when the version moved."""
 
     def __init__(
         self,
@@ -55,12 +56,15 @@ class Follower:
         *,
         tick: Callable[[], None] | None = None,
         tick_seconds: float = 15.0,
+        version: Callable[[], object] | None = None,
         reread_seconds: float = REREAD_SECONDS,
         call: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self._url, self._key = url, key
         self._read, self._show = read, show
         self._tick, self._tick_seconds = tick, tick_seconds
+        self._version = version
+        self._seen: object = None
         self._reread = reread_seconds
         self._call = call or kernel_loop_call()
         self._stop = threading.Event()
@@ -83,6 +87,8 @@ class Follower:
         return self._thread is not None and self._thread.is_alive()
 
     def _deliver(self) -> None:
+        if self._version is not None:
+            self._seen = self._version()
         state = self._read()
         self.reads += 1
         self._call(lambda: self._show(state))
@@ -109,6 +115,14 @@ class Follower:
                 if changed and (ANY in changed or self._key in changed):
                     if self._stop.is_set():
                         break
+                    # SQLite says only that something changed (a heartbeat, another session):
+                    # one cheap read of the session's version tells whether it was ours.
+                    if (
+                        ANY in changed
+                        and self._version is not None
+                        and self._version() == self._seen
+                    ):
+                        continue
                     self._deliver()
                     next_read = time.monotonic() + self._reread
             except Exception as exc:  # the store or the feed went away: try again shortly

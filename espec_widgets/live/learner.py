@@ -31,7 +31,7 @@ from ..store.live import (
     LiveSession,
     session_key,
 )
-from .follow import Follower
+from .follow import Follower, kernel_loop_call
 
 _HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ class LiveLearner(KernelOwnedWidget):
     post_warning = t.Unicode(help="What looked identifying in the post just sent.").tag(sync=True)
     reminder = t.Unicode(REMINDER).tag(sync=True)
     limits = t.Dict({"post": MAX_POST, "other": MAX_OTHER}).tag(sync=True)
+    alive = t.Int(0, help="Counts the heartbeats: see _heartbeat.").tag(sync=True)
 
     def __init__(self, store: Store, url: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -109,7 +110,7 @@ class LiveLearner(KernelOwnedWidget):
         self.session: LiveSession | None = None
         self._attendance: int | None = None
         self._follower: Follower | None = None
-        self._shown_version: int | None = None
+        self._call = kernel_loop_call()
         atexit.register(self.leave)
 
     # the learner and the session
@@ -158,13 +159,21 @@ class LiveLearner(KernelOwnedWidget):
             show=self.show,
             tick=self._heartbeat,
             tick_seconds=HEARTBEAT_SECONDS,
+            version=lambda: self._store.live.find_version(session.id),
         )
         self.show(self._store.live.find_learner_view(session.id, learner))
         self._follower.start()
 
     def _heartbeat(self) -> None:
+        """In the follower's thread: the store hears the page is here, and the page hears from
+        its kernel. A stage can run for an hour with nothing new to show, and the server culls
+        a kernel that has sent nothing for that long (cull_idle_timeout): the beat keeps it."""
         if self._attendance is not None:
             self._store.live.heartbeat(self._attendance)
+            self._call(self._beat)
+
+    def _beat(self) -> None:
+        self.alive += 1
 
     def leave(self) -> None:
         """The page's kernel is going (a closed tab, a server stop): the learner left now."""
