@@ -35,15 +35,19 @@ function render({ model, el: host }) {
     const sessions = model.get("sessions");
     const running = el("section", { "aria-labelledby": uid + "-running" });
     running.append(el("h2", { id: uid + "-running" }, "Sessions not yet ended"));
-    if (!sessions.length) running.append(el("p", {}, "None. Start one from a scenario below."));
+    if (!sessions.some((s) => !s.ended)) running.append(el("p", {}, "None. Start one from a scenario below."));
     const ul = el("ul", { class: "espec-console-sessions" });
+    const done = el("ul", { class: "espec-console-sessions" });
     for (const s of sessions) {
       const open = el("button", { type: "button", class: "espec-button espec-secondary" }, `Open ${s.code}`);
       open.setAttribute("aria-label", `Open session ${s.code}: ${s.title}`);
       open.addEventListener("click", () => model.send({ event: "open", session: s.id }));
-      ul.append(elWith("li", {}, el("span", {}, `${s.code} · ${s.title} · ${s.stage} · made at ${s.created} by ${s.by} `), open));
+      (s.ended ? done : ul).append(elWith("li", {}, el("span", {}, `${s.code} · ${s.title} · ${s.stage} · made at ${s.created} by ${s.by} `), open));
     }
     running.append(ul);
+    if (done.children.length) {
+      running.append(el("h2", {}, "Ended sessions (open one for its report)"), done);
+    }
     const create = el("section", { "aria-labelledby": uid + "-new" });
     create.append(el("h2", { id: uid + "-new" }, "Start a session"));
     for (const sc of model.get("scenarios")) {
@@ -221,7 +225,7 @@ function render({ model, el: host }) {
       }
       if (!posts.length) ul.append(el("li", {}, "No posts yet."));
       return [el("h2", { id: uid + "-wall-h" }, `Wall (${posts.length})`), html(st.wall.question),
-        elWith("p", {}, names, el("label", { for: uid + "-names" }, " Show authors' names to learners")), ul];
+        elWith("p", {}, names, el("label", { for: uid + "-names" }, " Show authors' names to learners (on every post of this session, earlier ones too)")), ul];
     });
   }
 

@@ -30,10 +30,13 @@ log = logging.getLogger(__name__)
 
 WRONG_KEY = "That key is not one of this workbook's instructor keys."
 TOO_MANY = "Too many wrong keys on this page. Reload it to try again."
+KEY_REMOVED = "Your instructor key has been removed. Ask your workbook's operator for a new one."
 MAX_TRIES = 5
 TRY_PAUSE = 1.0
 """Seconds a wrong key waits before it is told (keys are long and random; this is politeness
 towards the log, not the defence)."""
+ENDED_LISTED = 20
+"""Ended sessions listed (newest first) so that their reports can still be downloaded."""
 NOT_ON_STAFF_SERVER = (
     "The instructor console runs on the staff server only (espec serve --staff), not on the "
     "learners' server."
@@ -42,6 +45,14 @@ NOT_ON_STAFF_SERVER = (
 
 def _iso(moment: Any) -> str:
     return moment.isoformat() if moment is not None else ""
+
+
+def _progress(session: LiveSession) -> str:
+    if session.ended_at is not None:
+        return "ended"
+    if session.stage is None:
+        return "not started"
+    return f"stage {session.stage + 1} of {len(session.agenda)}"
 
 
 def _local(moment: Any) -> str:
@@ -79,6 +90,7 @@ class InstructorConsole(KernelOwnedWidget):
         self._tries = 0
         self._follower: Follower | None = None
         self._notes: dict[str, dict[str, Any]] = {}
+        self._following: int | None = None
         self.state: LiveState | None = None
 
     # the key
@@ -122,6 +134,9 @@ class InstructorConsole(KernelOwnedWidget):
                 }
             )
         self.scenarios = found
+        everything = self._store.live.find_sessions(ended=True)
+        running = [x for x in everything if x.ended_at is None]
+        ended = [x for x in everything if x.ended_at is not None][:ENDED_LISTED]
         self.sessions = [
             {
                 "id": x.id,
@@ -129,11 +144,10 @@ class InstructorConsole(KernelOwnedWidget):
                 "title": x.title,
                 "created": _local(x.created_at),
                 "by": x.created_by,
-                "stage": f"stage {x.stage + 1} of {len(x.agenda)}"
-                if x.stage is not None
-                else "not started",
+                "ended": x.ended_at is not None,
+                "stage": _progress(x),
             }
-            for x in self._store.live.find_sessions()
+            for x in running + ended
         ]
         self.phase = "sessions"
 
@@ -184,6 +198,9 @@ class InstructorConsole(KernelOwnedWidget):
     def _run(self, session: LiveSession) -> None:
         share = settings().attendance_share
         sid = session.id
+        if self._follower is not None:  # never two sessions followed by one console
+            self._follower.stop(wait=False)
+        self._following = sid
         self._follower = Follower(
             self._url,
             session_key(sid),
@@ -196,15 +213,22 @@ class InstructorConsole(KernelOwnedWidget):
 
     def close_session_view(self) -> None:
         if self._follower is not None:
-            self._follower.stop()
+            self._follower.stop(wait=False)
             self._follower = None
+        self._following = None
         self.state = None
         self.session, self.stage, self.poll, self.roster, self.posts = {}, {}, {}, [], []
         self._list()
 
     def show(self, state: LiveState) -> None:
-        if self.phase == "sessions" or not self.staff_name:
-            return  # a read that arrived after the instructor left the session
+        if state.session.id != self._following or not self.staff_name:
+            return  # a read that arrived after the instructor left that session
+        if self.state is not None and state.session.version < self.state.session.version:
+            return  # older than what is shown
+        with self.hold_sync():
+            self._show(state)
+
+    def _show(self, state: LiveState) -> None:
         self.state = state
         s = state.session
         self.session = {
@@ -351,6 +375,20 @@ class InstructorConsole(KernelOwnedWidget):
             return
         if not self.staff_name:
             self._refuse(event, "the console is locked", tell="Give your instructor key first.")
+            return
+        if self.staff_name not in {name for name, _ in self._store.live.find_staff_keys()}:
+            self.close_session_view()
+            self.staff_name = ""
+            self.phase = "locked"
+            self.scenarios, self.sessions = [], []
+            self._refuse(event, "the key was removed", tell=KEY_REMOVED)
+            return
+        if event in {"create", "open"} and self.phase != "sessions":
+            self._refuse(
+                event,
+                "a session is already open here",
+                tell="Go back to the list of sessions first.",
+            )
             return
         if event == "create":
             self.create(content.get("scenario"))

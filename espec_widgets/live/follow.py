@@ -77,9 +77,10 @@ class Follower:
             self._thread = threading.Thread(target=self._run, name="espec-live", daemon=True)
             self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop following; wait=False from the kernel's loop, which must never block on it."""
         self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
+        if wait and self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
 
     @property

@@ -41,13 +41,16 @@ function render({ model, el: host }) {
   const ended = elWith("div", { class: "espec-live-ended" },
     el("p", {}, "The session has ended. Thank you for taking part: your answers and posts are kept with the session's report."),
     pageLink("index.ipynb", "Back to the workbook"));
-  inside.append(about, waiting, stageBox, ended);
+  const leave = el("button", { type: "button", class: "espec-button espec-secondary" }, "Leave this session");
+  leave.addEventListener("click", () => model.send({ event: "leave" }));
+  const leaveLine = elWith("p", { class: "espec-actions" }, leave);
+  inside.append(about, waiting, stageBox, ended, leaveLine);
   root.append(heading, join, inside, news, status);
   host.append(root);
 
   let shownStage = null;   // the stage id the stage box shows
   let shownPoll = null;    // the poll's state, as last drawn
-  let pollBox = null, wallList = null, wallBox = null;
+  let pollBox = null, pollForm = null, pollChart = null, shownChart = null, wallList = null, wallBox = null;
 
   function drawScenes(stage) {
     const box = el("div", { class: "espec-live-story" });
@@ -89,10 +92,15 @@ function render({ model, el: host }) {
     });
     let other = null;
     if (poll.other) {
-      other = el("input", { id: uid + "-other", type: "text", maxlength: String(model.get("limits").other) });
+      other = el("input", {
+        id: uid + "-other", type: "text", maxlength: String(model.get("limits").other),
+        "aria-describedby": uid + "-other-hint",
+      });
       other.value = answer.other || "";
       other.disabled = !open;
-      set.append(el("label", { for: uid + "-other" }, "Or in your own words (optional)"), other);
+      set.append(el("label", { for: uid + "-other" }, "Or in your own words (optional)"), other,
+        el("p", { id: uid + "-other-hint", class: "espec-hint" },
+          "When results are shown, the group reads these words, without your name. Leave out anything that could identify a real person."));
     }
     const stateText = open
       ? (answer.choices.length || answer.other ? "Your answer is saved. You can change it while the poll is open." : "The poll is open.")
@@ -108,7 +116,6 @@ function render({ model, el: host }) {
       const choices = [...set.querySelectorAll("input[name]")].filter((x) => x.checked).map((x) => Number(x.value));
       model.send({ event: "answer", poll: poll.id, choices, other: other ? other.value : null });
     });
-    if (poll.revealed && poll.tally) box.append(tallyChart(poll, poll.tally));
     return box;
   }
 
@@ -155,7 +162,7 @@ function render({ model, el: host }) {
     if (!posts.length) wallList.append(el("li", { class: "espec-hint" }, "No posts yet."));
     wallBox.anon.textContent = model.get("names_shown")
       ? "Your instructor has chosen to show names on the wall."
-      : "Others see your post without your name; your instructor sees who wrote it.";
+      : "Others see your post without your name unless your instructor chooses to show names; your instructor sees who wrote it.";
   }
 
   function drawStage() {
@@ -167,6 +174,10 @@ function render({ model, el: host }) {
       const title = el("h3", { tabindex: "-1", class: "espec-live-stage-title" },
         `Stage ${stage.index + 1} of ${stage.count}: ${stage.title}`);
       pollBox = el("div", { class: "espec-live-poll-box" });
+      pollForm = el("div");
+      pollChart = el("div", { "aria-live": "polite" });
+      pollBox.append(pollForm, pollChart);
+      shownChart = null;
       wallBox = stage.wall ? drawWall(stage.wall) : null;
       if (!stage.wall) wallList = null;
       stageBox.replaceChildren(title, drawScenes(stage), pollBox, ...(wallBox ? [wallBox] : []));
@@ -177,16 +188,27 @@ function render({ model, el: host }) {
       }
     }
     const poll = stage.poll;
-    const key = poll ? JSON.stringify([poll.state, poll.revealed, poll.tally, model.get("answer")]) : null;
+    // The form is drawn again only when the poll opens or closes or the saved answer changes
+    // (never for other learners' answers); focus and what is being typed stay where they were.
+    const key = poll ? JSON.stringify([poll.id, poll.state, model.get("answer")]) : null;
     if (key !== shownPoll) {
       shownPoll = key;
-      const typing = pollBox.querySelector("input[type=text]");
-      const keep = typing && document.activeElement === typing ? typing.value : null;
-      pollBox.replaceChildren(...(poll ? [drawPoll(poll)] : []));
-      if (keep !== null) {
-        const again = pollBox.querySelector("input[type=text]");
-        if (again) { again.value = keep; again.focus(); }
+      const focused = pollBox.contains(document.activeElement) ? document.activeElement : null;
+      const focusId = focused ? focused.id || "save" : null;
+      const typed = focused && focused.type === "text" ? focused.value : null;
+      pollForm.replaceChildren(...(poll ? [drawPoll(poll)] : []));
+      if (focusId) {
+        const again = focusId === "save" ? pollForm.querySelector("button[type=submit]") : pollForm.querySelector("#" + CSS.escape(focusId));
+        if (again) {
+          if (typed !== null) again.value = typed;
+          again.focus({ preventScroll: true });
+        }
       }
+    }
+    const chartKey = poll && poll.revealed && poll.tally ? JSON.stringify(poll.tally) : null;
+    if (chartKey !== shownChart) {
+      shownChart = chartKey;
+      pollChart.replaceChildren(...(chartKey ? [tallyChart(poll, poll.tally)] : []));
     }
     drawPosts();
   }
@@ -198,6 +220,7 @@ function render({ model, el: host }) {
     waiting.hidden = phase !== "waiting";
     stageBox.hidden = phase !== "stage";
     ended.hidden = phase !== "ended";
+    leaveLine.hidden = phase === "ended";
     heading.textContent = model.get("title") ? "Live session: " + model.get("title") : "Live session";
     about.textContent = model.get("code") ? `Session code ${model.get("code")}. Your name is shown to your instructor only${model.get("names_shown") ? " and, on the wall, to the group" : ""}.` : "";
     if (phase === "stage") drawStage();
@@ -211,16 +234,13 @@ function render({ model, el: host }) {
     wallBox.warning.textContent = words;
     wallBox.anyway.hidden = !words;
   });
-  model.on("change:posts", () => {
-    // The learner's own post arrived: the box is emptied for the next one.
-    const mine = model.get("posts").filter((p) => p.mine).length;
-    if (wallBox && mine > (wallBox.mine || 0) && wallBox.area.value.trim()) {
-      wallBox.area.value = "";
-      wallBox.warning.textContent = "";
-      wallBox.anyway.hidden = true;
-    }
-    if (wallBox) wallBox.mine = mine;
-    drawPosts();
+  model.on("change:posts", drawPosts);
+  model.on("msg:custom", (msg) => {
+    // The kernel saved the learner's post: the box is emptied for the next one.
+    if (!msg || msg.event !== "posted" || !wallBox) return;
+    wallBox.area.value = "";
+    wallBox.warning.textContent = "";
+    wallBox.anyway.hidden = true;
   });
   for (const name of ["phase", "stage", "answer", "title", "code", "names_shown"]) model.on("change:" + name, sync);
   status.textContent = model.get("status");

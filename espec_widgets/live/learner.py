@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,11 @@ log = logging.getLogger(__name__)
 BEFORE_LEARNER = "Enter your name at the top of the page, or open your resume link, to join."
 ANONYMOUS, YOU = "A participant", "You"
 MAX_CHOICES = 8
+FREE_TRIES = 5
+"""Wrong join codes a page may try at once; after that each try waits TRY_PAUSE seconds."""
+TRY_PAUSE = 2.0
+MAX_TRIES = 30
+TOO_MANY_CODES = "Too many codes that did not work. Reload the page to try again."
 
 
 def stage_view(view: LearnerView) -> dict[str, Any]:
@@ -80,7 +86,7 @@ class LiveLearner(KernelOwnedWidget):
     """The learner's live-session page; every trait is the kernel's, the page sends actions."""
 
     _esm = _HERE / "learner.js"
-    _events = frozenset({"join", "answer", "post"})
+    _events = frozenset({"join", "answer", "post", "leave"})
 
     phase = t.Unicode(
         "unknown", help="unknown (no learner yet), join, waiting, stage or ended."
@@ -111,6 +117,8 @@ class LiveLearner(KernelOwnedWidget):
         self._attendance: int | None = None
         self._follower: Follower | None = None
         self._call = kernel_loop_call()
+        self._tries = 0
+        self._warned_other: str | None = None
         atexit.register(self.leave)
 
     # the learner and the session
@@ -134,16 +142,38 @@ class LiveLearner(KernelOwnedWidget):
         if self.learner is None:
             self._refuse("join", "no learner yet", tell=BEFORE_LEARNER)
             return
-        if self.session is not None:
-            self._refuse("join", "already in a session")
-            return
         if not isinstance(code, str) or len(code) > 40:
             self._refuse("join", "not a code", tell="Please type the session code.")
             return
+        if self._tries >= MAX_TRIES:
+            self._refuse("join", "too many wrong codes", tell=TOO_MANY_CODES)
+            return
+        if self._tries >= FREE_TRIES:
+            time.sleep(TRY_PAUSE)  # codes are short: guessing them one page at a time is slow
         try:
-            self._enter(self._store.live.find_joinable(code))
+            session = self._store.live.find_joinable(code)
         except LiveError as exc:
+            self._tries += 1
             self._refuse("join", "refused by the session's rules", tell=_sentence(exc))
+            return
+        if self.session is not None:
+            if session.id == self.session.id:
+                return
+            self.leave()  # from an old session into the one the instructor just opened
+        self._enter(session)
+
+    def leave_session(self) -> None:
+        """The learner leaves the session (to join another): back to the join form."""
+        if self.session is None:
+            self._refuse("leave", "not in a session")
+            return
+        self.leave()
+        self.session = None
+        with self.hold_sync():
+            self.phase = "join"
+            self.stage, self.posts, self.answer = {}, [], {}
+            self.title = self.code = ""
+        self.status = "You have left the session. Type a code to join one."
 
     def _enter(self, session: LiveSession) -> None:
         assert self.learner is not None
@@ -176,9 +206,11 @@ class LiveLearner(KernelOwnedWidget):
         self.alive += 1
 
     def leave(self) -> None:
-        """The page's kernel is going (a closed tab, a server stop): the learner left now."""
+        """The page's kernel is going (a closed tab, a server stop), or the learner leaves: the
+        learner left now."""
         if self._follower is not None:
             self._follower.stop()
+            self._follower = None
         if self._attendance is not None:
             try:
                 self._store.live.leave(self._attendance)
@@ -190,6 +222,15 @@ class LiveLearner(KernelOwnedWidget):
     def show(self, view: LearnerView) -> None:
         """Bring the page to the state read from the store."""
         session = view.session
+        if self.session is None or session.id != self.session.id:
+            return  # a read from a session the learner has left
+        if session.version < self.session.version:
+            return  # older than what is shown (a queued read after a fresher one)
+        with self.hold_sync():  # one message: a new poll never shows the last poll's answer
+            self._show(view)
+
+    def _show(self, view: LearnerView) -> None:
+        session = view.session
         before = dict(self.stage)
         self.session = session
         self.names_shown = session.show_names
@@ -197,7 +238,7 @@ class LiveLearner(KernelOwnedWidget):
         if session.ended_at is not None:
             self.phase = "ended"
             if self._follower is not None:
-                self._follower.stop()
+                self._follower.stop(wait=False)  # on the kernel's loop: never wait here
         else:
             self.phase = "stage" if stage else "waiting"
         self.stage = stage
@@ -245,6 +286,8 @@ class LiveLearner(KernelOwnedWidget):
             self.answer_poll(content.get("poll"), content.get("choices"), content.get("other"))
         elif event == "post":
             self.post(content.get("text"), confirmed=content.get("confirmed") is True)
+        elif event == "leave":
+            self.leave_session()
 
     def _act(self, name: str, action: Callable[[int, Learner], Any]) -> bool:
         """Run action(session id, learner) on the store; a refusal is told; True when done."""
@@ -290,6 +333,17 @@ class LiveLearner(KernelOwnedWidget):
                 tell=f"Please keep your own answer to {MAX_OTHER} characters.",
             )
             return
+        if (
+            isinstance(other, str)
+            and (warning := warning_for(other))
+            and other != self._warned_other
+        ):
+            self._warned_other = other  # told once: the same text saved again is kept
+            self._tell(
+                f"{warning} When results are shown, the group reads your own words (without "
+                "your name). Change them, or save again to keep them."
+            )
+            return
         if self._act(
             "answer",
             lambda sid, learner: self._store.live.update_or_create_answer(
@@ -309,7 +363,12 @@ class LiveLearner(KernelOwnedWidget):
             self.post_warning = ""
             self.post_warning = f"{warning} Edit your post, or choose “Post anyway”."
             return
-        if self._act("post", lambda sid, learner: self._store.live.add_post(sid, learner, text)):
+        stage_id = (self.stage or {}).get("id")
+        if self._act(
+            "post",
+            lambda sid, learner: self._store.live.add_post(sid, learner, text, stage_id=stage_id),
+        ):
+            self.send({"event": "posted"})  # the page empties the box for the next post
             self.post_warning = ""
             self.status = ""
             self.status = "Posted to the wall."

@@ -42,6 +42,10 @@ HEARTBEAT_SECONDS = 15.0
 """How often a learner's kernel says it is still in the session."""
 DROPPED_AFTER = dt.timedelta(seconds=45)
 """A learner whose kernel has not been heard from for this long has dropped out."""
+REJOIN_WITHIN = dt.timedelta(minutes=30)
+"""After its code expired, a session is still rejoined by a learner whose page was in it lately."""
+CODE_MARGIN = dt.timedelta(hours=1)
+"""A join code is valid at least this long past the session's planned end."""
 ATTENDED_SHARE = 0.9
 """The share of the planned minutes a learner must be present for to be marked as attended."""
 OPEN, CLOSED = "open", "closed"
@@ -249,6 +253,7 @@ class LiveRecords:
             return [(r.name, r.created_at) for r in conn.execute(sa.select(s).order_by(s.c.name))]
 
     def remove_staff_key(self, name: str) -> bool:
+        name = " ".join(name.split())
         s = tables.staff_keys
         with self._store._write() as conn:
             return bool(conn.execute(s.delete().where(s.c.name == name)).rowcount)
@@ -293,7 +298,8 @@ class LiveRecords:
         expires_at: dt.datetime | None = None,
         now: dt.datetime | None = None,
     ) -> LiveSession:
-        """A new session, not started, with a join code that expires (default: end of today)."""
+        """A new session, not started, with a join code that expires (default: the end of the
+        server's day, and never before an hour past the session's planned end)."""
         now = self._now(now)
         s = tables.live_sessions
         for _ in range(20):
@@ -310,7 +316,11 @@ class LiveRecords:
                             planned_minutes=planned_minutes,
                             created_by=created_by,
                             created_at=now,
-                            expires_at=expires_at or end_of_day(now),
+                            expires_at=expires_at
+                            or max(
+                                end_of_day(now),
+                                now + dt.timedelta(minutes=planned_minutes) + CODE_MARGIN,
+                            ),
                             show_names=False,
                             version=1,
                         )
@@ -368,11 +378,17 @@ class LiveRecords:
             raise LiveError("this code has expired; ask your instructor for a new one")
         return session
 
-    def find_rejoinable(self, learner: Learner) -> LiveSession | None:
-        """The session the learner joined most recently, if it has not ended (after a reload)."""
+    def find_rejoinable(
+        self, learner: Learner, now: dt.datetime | None = None
+    ) -> LiveSession | None:
+        """The session the learner joined most recently, to go back to after a reload: one not
+        ended whose code is still valid, or that the learner's page was in lately (a session
+        running past its code's expiry). An old session an instructor never ended is not one.
+        """
+        now = self._now(now)
         s, a = tables.live_sessions, tables.live_attendance
         query = (
-            sa.select(s)
+            sa.select(s, a.c.last_seen_at)
             .join(a, a.c.session_id == s.c.id)
             .where(a.c.learner_id == learner.id, s.c.ended_at.is_(None))
             .order_by(a.c.id.desc())
@@ -380,7 +396,11 @@ class LiveRecords:
         )
         with self._store._read() as conn:
             row = conn.execute(query).first()
-        return _session(row) if row is not None else None
+        if row is None:
+            return None
+        if row.expires_at > now or now - row.last_seen_at <= REJOIN_WITHIN:
+            return _session(row)
+        return None
 
     def update_stage(self, session_id: int, index: int, now: dt.datetime | None = None) -> None:
         """Move the group to stage `index` (the first move starts the session)."""
@@ -393,6 +413,12 @@ class LiveRecords:
                 raise LiveError("there is no such stage")
             if index == session.stage:
                 return
+            p = tables.live_polls
+            conn.execute(  # a poll left open when the group moves on closes
+                p.update()
+                .where(p.c.session_id == session_id, p.c.state == OPEN)
+                .values(state=CLOSED, updated_at=now)
+            )
             conn.execute(
                 s.update()
                 .where(s.c.id == session_id)
@@ -609,9 +635,16 @@ class LiveRecords:
             )
 
     def add_post(
-        self, session_id: int, learner: Learner, text: str, now: dt.datetime | None = None
+        self,
+        session_id: int,
+        learner: Learner,
+        text: str,
+        now: dt.datetime | None = None,
+        *,
+        stage_id: str | None = None,
     ) -> int:
-        """A post to the current stage's wall."""
+        """A post to the current stage's wall; with stage_id, only if that stage is still the
+        current one (the learner wrote to the wall they saw)."""
         from . import _check_storable
 
         now = self._now(now)
@@ -625,6 +658,11 @@ class LiveRecords:
         with self._change(session_id) as (conn, session):
             self._check_member(conn, session, learner)
             stage = session.current_stage
+            if stage is not None and stage_id is not None and stage["id"] != stage_id:
+                raise LiveError(
+                    "the group has moved on to another stage, so your post was not sent; "
+                    "it is still in the box"
+                )
             if stage is None or not stage.get("wall"):
                 raise LiveError("this stage has no wall")
             result = conn.execute(

@@ -198,3 +198,70 @@ def test_a_tampered_message_changes_nothing(
     assert ana.phase == "waiting"
     ana.set_state({"phase": "ended", "stage": {"id": "x"}})
     assert ana.phase == "waiting" and ana.stage == {}, "the page cannot write the kernel's traits"
+
+
+def test_a_learner_leaves_one_session_and_joins_another(
+    console: InstructorConsole, store: Store, learners: Callable[[str], LiveLearner]
+) -> None:
+    _unlocked(console, store)
+    send(console, event="create", scenario="fixture-live")
+    first = console.session["code"]
+    send(console, event="create", scenario="fixture-live")
+    assert console.status == "Go back to the list of sessions first.", (
+        "no second session by a double click"
+    )
+    send(console, event="close")
+    send(console, event="create", scenario="fixture-live")
+    second = console.session["code"]
+    assert second != first
+    ana = learners("Ana")
+    send(ana, event="join", code=first)
+    assert ana.code == first
+    send(ana, event="join", code=second)  # the instructor's new code: straight in
+    assert ana.code == second and ana.phase == "waiting"
+    send(ana, event="leave")
+    assert ana.phase == "join" and ana.code == "" and "left the session" in ana.status
+
+
+def test_guessing_codes_is_slowed_then_stopped(
+    store: Store, learners: Callable[[str], LiveLearner], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from espec_widgets.live import learner as module
+
+    monkeypatch.setattr(module, "TRY_PAUSE", 0)
+    pauses: list[float] = []
+    monkeypatch.setattr(module.time, "sleep", pauses.append)
+    ana = learners("Ana")
+    for _ in range(module.MAX_TRIES):
+        send(ana, event="join", code="AAAAAA")
+    assert len(pauses) == module.MAX_TRIES - module.FREE_TRIES
+    session = store.live.add_session(
+        [], scenario_id="x", title="t", planned_minutes=1, created_by="x"
+    )
+    send(ana, event="join", code=session.code)
+    assert ana.status == module.TOO_MANY_CODES and ana.session is None
+
+
+def test_own_words_that_look_identifying_are_questioned_once(
+    console: InstructorConsole, store: Store, learners: Callable[[str], LiveLearner]
+) -> None:
+    _unlocked(console, store)
+    send(console, event="create", scenario="fixture-live")
+    ana = learners("Ana")
+    send(ana, event="join", code=console.session["code"])
+    send(console, event="stage", index=0)
+    send(console, event="poll", action="open")
+    eventually(lambda: (ana.stage.get("poll") or {}).get("state") == "open")
+    send(ana, event="answer", poll="first-step", choices=[], other="call 555-123-4567")
+    assert "phone" in ana.status and ana.answer["other"] == ""
+    send(ana, event="answer", poll="first-step", choices=[], other="call 555-123-4567")
+    assert ana.answer["other"] == "call 555-123-4567"
+
+
+def test_a_removed_key_locks_an_open_console(console: InstructorConsole, store: Store) -> None:
+    _unlocked(console, store)
+    send(console, event="create", scenario="fixture-live")
+    store.live.remove_staff_key("Dr Instructor")
+    send(console, event="stage", index=0)
+    assert console.phase == "locked" and console.session == {} and console.sessions == []
+    assert store.live.find_session(1).stage is None

@@ -195,13 +195,15 @@ def test_a_learner_who_joined_rejoins_after_the_code_expired(store: Store) -> No
     ana, eve = store.add_learner("Ana"), store.add_learner("Eve")
     store.live.join(session.id, ana, now=T0)
     later = T0 + dt.timedelta(hours=1)
-    assert store.live.find_rejoinable(ana) == store.live.find_session(session.id)
+    found = store.live.find_rejoinable(ana, now=T0 + dt.timedelta(minutes=1))
+    assert found is not None and found.id == session.id
     store.live.join(session.id, ana, now=later)
+    assert store.live.find_rejoinable(ana, now=later) is not None, "in it just now"
     with pytest.raises(LiveError, match="expired"):
         store.live.join(session.id, eve, now=later)
-    assert store.live.find_rejoinable(eve) is None
+    assert store.live.find_rejoinable(eve, now=later) is None
     store.live.end_session(session.id, now=later)
-    assert store.live.find_rejoinable(ana) is None
+    assert store.live.find_rejoinable(ana, now=later) is None
 
 
 def test_the_wall_is_anonymous_to_peers_until_names_are_shown(store: Store) -> None:
@@ -343,3 +345,40 @@ def test_every_change_is_announced_on_the_feed(store_url: str, store: Store) -> 
         assert feed.wait(0.6) == set(), "a refused change is not announced"
     finally:
         feed.close()
+
+
+def test_an_old_session_nobody_ended_is_not_rejoined(store: Store) -> None:
+    session = _session(store, now=T0, expires_at=T0 + dt.timedelta(hours=1))
+    ana = store.add_learner("Ana")
+    store.live.join(session.id, ana, now=T0)
+    assert store.live.find_rejoinable(ana, now=T0 + dt.timedelta(minutes=50)) is not None
+    late = T0 + dt.timedelta(hours=1, minutes=20)  # code expired, page in it 80 minutes ago
+    assert store.live.find_rejoinable(ana, now=late) is None
+    nearly = T0 + dt.timedelta(hours=1, minutes=10)
+    store.live.heartbeat(store.live.join(session.id, ana, now=nearly), now=nearly)
+    assert store.live.find_rejoinable(ana, now=late) is not None, "in it lately: still rejoined"
+
+
+def test_a_code_lasts_past_the_planned_end_whatever_the_hour(store: Store) -> None:
+    late = dt.datetime.combine(T0.date(), dt.time(23, 50)).astimezone(dt.UTC)
+    session = _session(store, now=late)  # 20 planned minutes, made ten minutes before midnight
+    assert session.expires_at >= late + dt.timedelta(minutes=20 + 60)
+
+
+def test_moving_on_closes_the_poll_and_a_post_goes_to_the_wall_it_was_written_for(
+    store: Store,
+) -> None:
+    session, (ana,) = _running(store, "Ana")
+    store.live.update_poll(session.id, "p1", state="open")
+    store.live.update_stage(session.id, 1)
+    assert store.live.find_state(session.id).polls["p1"].state == "closed"
+    with pytest.raises(LiveError, match="moved on"):
+        store.live.add_post(session.id, ana, "written for stage one", stage_id="one")
+    store.live.add_post(session.id, ana, "written for stage two", stage_id="two")
+    assert [p.stage_id for p in store.live.find_state(session.id).posts] == ["two"]
+
+
+def test_a_key_is_removed_by_the_name_it_was_given(store: Store) -> None:
+    store.live.add_staff_key("Ann   Smith")
+    assert store.live.remove_staff_key(" Ann  Smith ")
+    assert store.live.find_staff_keys() == []
