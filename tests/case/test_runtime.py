@@ -72,8 +72,9 @@ def test_cache_dir_default_is_per_user(monkeypatch: pytest.MonkeyPatch) -> None:
         "page = open_case('minimal-case'); page.show('who-decides'); page.show('own-reactions')\n"
         "page.resume()\n",
         "from espec_widgets.navigator import open_navigator\npage = open_navigator(); page.resume()\n",
+        "from espec_widgets.live.learner import open_live_page\npage = open_live_page(); page.resume()\n",
     ],
-    ids=["case page", "navigator"],
+    ids=["case page", "navigator", "live page"],
 )
 def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path, page: str) -> None:
     """A case page or the navigator on a built workbook loads neither pydantic nor the YAML
