@@ -188,7 +188,23 @@ function render({ model, el: host }) {
       actions.append(poll.revealed
         ? button("Hide the results from learners", { "data-focus-key": "hide" }, () => model.send({ event: "poll", action: "hide" }))
         : button("Show the results to learners", { "data-focus-key": "reveal" }, () => model.send({ event: "poll", action: "reveal" })));
-      parts.push(actions, tallyChart(st.poll, poll.tally, { caption: "Live tally" }));
+      parts.push(actions, tallyChart(st.poll, { ...poll.tally, others: [] }, { caption: "Live tally" }));
+      if (poll.own_words && poll.own_words.length) {
+        // Every answer in a learner's own words, with who wrote it hidden; each can be kept out
+        // of the results learners see (its choice still counts).
+        parts.push(el("h3", {}, "Answers in their own words"));
+        const ul = el("ul", { class: "espec-console-posts", "aria-label": "Answers in their own words" });
+        poll.own_words.forEach((w, i) => {
+          const item = el("li", { class: "espec-console-post" + (w.hidden ? " espec-hidden-post" : "") });
+          item.append(el("span", { class: "espec-post-text" }, w.text),
+            el("span", { class: "espec-badge", "data-kind": w.hidden ? "incorrect" : "info" }, w.hidden ? " Hidden from learners" : " Shown with the results"),
+            w.hidden
+              ? button("Show", { "data-focus-key": `own-show-${w.id}`, "aria-label": `Show answer ${i + 1} in the results` }, () => model.send({ event: "answer", id: w.id, action: "show" }))
+              : button("Hide", { "data-focus-key": `own-hide-${w.id}`, "aria-label": `Hide answer ${i + 1} from the results` }, () => model.send({ event: "answer", id: w.id, action: "hide" })));
+          ul.append(item);
+        });
+        parts.push(ul);
+      }
       if (st.debriefs && st.debriefs.length) {
         const notes = el("details", { class: "espec-console-debriefs" });
         notes.append(el("summary", {}, "Debrief notes for each option (only you see these)"));

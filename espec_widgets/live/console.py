@@ -64,7 +64,19 @@ class InstructorConsole(KernelOwnedWidget):
 
     _esm = _HERE / "console.js"
     _events = frozenset(
-        {"unlock", "create", "open", "close", "stage", "poll", "post", "names", "end", "report"}
+        {
+            "unlock",
+            "create",
+            "open",
+            "close",
+            "stage",
+            "poll",
+            "post",
+            "answer",
+            "names",
+            "end",
+            "report",
+        }
     )
 
     phase = t.Unicode("locked", help="locked, sessions (list and create) or run.").tag(sync=True)
@@ -265,6 +277,11 @@ class InstructorConsole(KernelOwnedWidget):
                         "others": list(tally.others),
                         "answered": tally.answered,
                     },
+                    "own_words": [  # every answer in a learner's own words, to moderate
+                        {"id": x.learner_id, "text": x.other, "hidden": x.hidden}
+                        for x in state.answers.get(poll["id"], [])
+                        if x.other
+                    ],
                 }
             else:
                 self.poll = {}
@@ -338,6 +355,20 @@ class InstructorConsole(KernelOwnedWidget):
             return
         self._do("post", lambda: self._store.live.update_post(self._sid(), post_id, **changes))
 
+    def moderate_answer(self, learner_id: Any, action: Any) -> None:
+        if type(learner_id) is not int or action not in {"hide", "show"} or not self.poll:
+            self._refuse(
+                "answer", "not a moderation action", tell="That action was not recognised."
+            )
+            return
+        poll_id = self.poll["id"]
+        self._do(
+            "answer",
+            lambda: self._store.live.update_answer(
+                self._sid(), poll_id, learner_id, hidden=action == "hide"
+            ),
+        )
+
     def names(self, show: Any) -> None:
         if type(show) is not bool:
             self._refuse("names", "not true or false")
@@ -404,6 +435,8 @@ class InstructorConsole(KernelOwnedWidget):
             self.poll_action(content.get("action"))
         elif event == "post":
             self.moderate(content.get("id"), content.get("action"))
+        elif event == "answer":
+            self.moderate_answer(content.get("id"), content.get("action"))
         elif event == "names":
             self.names(content.get("show"))
         elif event == "end":

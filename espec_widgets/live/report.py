@@ -74,7 +74,7 @@ def rows(state: LiveState, *, share: float) -> list[tuple[Any, ...]]:
                         poll["id"],
                         names.get(answer.learner_id, ""),
                         chosen,
-                        answer.other or "",
+                        (answer.other or "") + (" (hidden from learners)" if answer.hidden else ""),
                     )
                 )
         for post in state.posts:

@@ -110,6 +110,7 @@ class Answer:
     choices: tuple[int, ...]
     other: str | None
     updated_at: dt.datetime
+    hidden: bool = False  # the own words hidden from learners by the instructor
 
 
 @dataclass(frozen=True)
@@ -178,7 +179,7 @@ def tally(poll: dict[str, Any], answers: Sequence[Answer]) -> Tally:
         for i in answer.choices:
             if 0 <= i < len(counts):
                 counts[i] += 1
-        if answer.other:
+        if answer.other and not answer.hidden:
             others.append(answer.other)
     return Tally(tuple(counts), tuple(others), len(answers))
 
@@ -524,6 +525,26 @@ class LiveRecords:
             if values:
                 conn.execute(w.update().where(mine, w.c.id == post_id).values(**values))
 
+    def update_answer(
+        self, session_id: int, poll_id: str, learner_id: int, *, hidden: bool
+    ) -> None:
+        """Hide (or show again) one answer's own words in the results learners see; its choice
+        still counts. A learner who edits hidden words does not unhide them."""
+        x = tables.live_answers
+        with self._change(session_id) as (conn, _):
+            done = conn.execute(
+                x.update()
+                .where(
+                    x.c.session_id == session_id,
+                    x.c.poll_id == poll_id,
+                    x.c.learner_id == learner_id,
+                    x.c.other.is_not(None),
+                )
+                .values(hidden=bool(hidden))
+            )
+            if done.rowcount != 1:
+                raise LiveError("there is no such answer in this session")
+
     # learners
     def join(self, session_id: int, learner: Learner, now: dt.datetime | None = None) -> int:
         """Record that the learner's page is in the session; returns its attendance interval.
@@ -694,6 +715,7 @@ class LiveRecords:
                 tuple(int(i) for i in r.choices),
                 r.other,
                 r.updated_at,
+                bool(r.hidden),
             )
             for r in rows
         ]

@@ -142,6 +142,8 @@ live_answers = sa.Table(
     sa.Column("choices", sa.JSON, nullable=False),  # option indexes, ascending
     sa.Column("other", sa.Text),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    # the instructor hid the own words from the results learners see (revision 0006)
+    sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 live_posts = sa.Table(

@@ -165,6 +165,10 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
     for page in pupils:
         expect(page.get_by_text("The group's answers: 3 answers")).to_be_visible(timeout=5_000)
         expect(page.locator(".espec-tally-others li")).to_have_text(PAYLOAD_OTHER)
+    expect(teacher.locator(".espec-console-poll .espec-post-text")).to_have_text(PAYLOAD_OTHER)
+    teacher.get_by_role("button", name="Hide answer 1 from the results").click()
+    expect(ana.locator(".espec-tally-others li")).to_have_count(0, timeout=5_000)
+    expect(ana.get_by_text("The group's answers: 3 answers")).to_be_visible()
 
     _keep(cy, "learner-poll-revealed", engine)
     # A learner reloads mid-session: back at the stage, with their answer
@@ -230,7 +234,7 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
         r["participant"]: (r["value"], r["detail"]) for r in rows if r["section"] == "answer"
     }
     assert answers["Ana Live"][0] == "Tell Leo that Ana decides what she hears"
-    assert answers["Cy Live"] == ("", PAYLOAD_OTHER)
+    assert answers["Cy Live"] == ("", PAYLOAD_OTHER + " (hidden from learners)")
     wall = {r["value"]: r["detail"] for r in rows if r["section"] == "wall"}
     assert wall["I will slow down."] == "hidden" and wall[PAYLOAD_POST] == "shown"
     with teacher.expect_download() as got:

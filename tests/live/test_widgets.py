@@ -127,6 +127,13 @@ def test_a_whole_session_from_both_sides(
         "others": ["<b>my</b> own"],
         "answered": 2,
     }
+    (own,) = console.poll["own_words"]
+    assert own == {"id": ana.learner.id, "text": "<b>my</b> own", "hidden": False}  # type: ignore[union-attr]
+    send(console, event="answer", id=own["id"], action="hide")
+    eventually(lambda: ben.stage["poll"]["tally"]["others"] == [])
+    assert console.poll["own_words"][0]["hidden"] and ben.stage["poll"]["tally"]["counts"] == [0, 2]
+    send(console, event="answer", id=own["id"], action="show")
+    eventually(lambda: ben.stage["poll"]["tally"]["others"] == ["<b>my</b> own"])
 
     # the wall: anonymous to peers, moderated, names when the instructor chooses
     send(ana, event="post", text="no wall here")

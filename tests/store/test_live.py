@@ -382,3 +382,26 @@ def test_a_key_is_removed_by_the_name_it_was_given(store: Store) -> None:
     store.live.add_staff_key("Ann   Smith")
     assert store.live.remove_staff_key(" Ann  Smith ")
     assert store.live.find_staff_keys() == []
+
+
+def test_an_instructor_hides_own_words_from_the_results_and_the_choice_still_counts(
+    store: Store,
+) -> None:
+    session, (ana, ben) = _running(store, "Ana", "Ben")
+    store.live.update_poll(session.id, "p1", state="open")
+    store.live.update_or_create_answer(session.id, ana, "p1", [0], "something unkind")
+    store.live.update_or_create_answer(session.id, ben, "p1", [0], "fair point")
+    store.live.update_answer(session.id, "p1", ana.id, hidden=True)
+    store.live.update_or_create_answer(session.id, ana, "p1", [1], "edited, still unkind")
+    store.live.update_poll(session.id, "p1", state="closed", revealed=True)
+    shown = store.live.find_learner_view(session.id, ben).tallies["p1"]
+    assert (shown.counts, shown.others) == ((1, 1, 0), ("fair point",))
+    console = store.live.find_state(session.id)
+    assert [(a.other, a.hidden) for a in console.answers["p1"]] == [
+        ("fair point", False),
+        ("edited, still unkind", True),
+    ]
+    store.live.update_answer(session.id, "p1", ana.id, hidden=False)
+    assert len(store.live.find_learner_view(session.id, ben).tallies["p1"].others) == 2
+    with pytest.raises(LiveError, match="no such answer"):
+        store.live.update_answer(session.id, "p1", 999, hidden=True)
