@@ -49,6 +49,11 @@ class Stage(_Model):
     scenes: list[Scene] = Field(default_factory=list)
     poll: Poll | None = None
     wall: Wall | None = None
+    after_poll: list[Slug] = Field(
+        default_factory=list,
+        description="Ids of this stage's scenes that learners see only once the poll's results "
+        "are revealed (a scene that would give the answer away).",
+    )
     discussion: list[Text] = Field(default_factory=list, description="Prompts for the group.")
     facilitator_notes: Text = Field(description="For the instructor only; never on a learner page.")
 
@@ -120,6 +125,23 @@ def check_scenario(
                         f"no person with id '{line.speaker}' in 'people'",
                         "add them to 'people' or use the id of someone listed there",
                     )
+    for i, stage in enumerate(scenario.agenda):
+        scene_ids = {scene.id for scene in stage.scenes}
+        for j, held in enumerate(stage.after_poll):
+            if stage.poll is None:
+                yield (
+                    ("agenda", i, "after_poll"),
+                    "'after_poll' holds scenes back until the poll is revealed, but this stage "
+                    "has no poll",
+                    "add a poll to the stage, or remove 'after_poll'",
+                )
+                break
+            if held not in scene_ids:
+                yield (
+                    ("agenda", i, "after_poll", j),
+                    f"no scene '{held}' in this stage",
+                    "use the id of one of this stage's scenes",
+                )
     if scenario.main_domain not in scenario.domains:
         yield (
             ("main_domain",),

@@ -29,6 +29,7 @@ def _people(scenario: Scenario) -> dict[str, str]:
 def _scenes(stage: Stage, names: dict[str, str]) -> list[dict[str, Any]]:
     return [
         {
+            "id": scene.id,
             "title": scene.title,
             "narrative": render(scene.narrative) if scene.narrative else [],
             "lines": [
@@ -67,6 +68,7 @@ def learner_agenda(scenario: Scenario) -> list[dict[str, Any]]:
                 if poll is not None
                 else None,
                 "wall": {"question": render(stage.wall.question)} if stage.wall else None,
+                "after_poll": list(stage.after_poll),
             }
         )
     return stages

@@ -159,7 +159,8 @@ function render({ model, el: host }) {
       seen.append(el("summary", {}, "What learners see in this stage"));
       if (st.narrative && st.narrative.length) seen.append(html(st.narrative));
       for (const scene of st.scenes || []) {
-        seen.append(el("h4", {}, scene.title));
+        const later = (st.after_poll || []).includes(scene.id);
+        seen.append(el("h4", {}, scene.title + (later ? " (learners see it once you reveal the poll)" : "")));
         if (scene.narrative && scene.narrative.length) seen.append(html(scene.narrative));
         for (const line of scene.lines) {
           const p = el("p");

@@ -50,6 +50,7 @@ function render({ model, el: host }) {
 
   let shownStage = null;   // the stage id the stage box shows
   let shownPoll = null;    // the poll's state, as last drawn
+  let story = null, shownStory = null;
   let pollBox = null, pollForm = null, pollChart = null, shownChart = null, wallList = null, wallBox = null;
 
   function drawScenes(stage) {
@@ -70,6 +71,11 @@ function render({ model, el: host }) {
         part.append(lines);
       }
       box.append(part);
+    }
+    if (stage.held) {
+      box.append(el("p", { class: "espec-hint espec-live-held" },
+        stage.held === 1 ? "The rest of this stage's story appears once the poll's results are shown."
+          : `The rest of this stage's story (${stage.held} scenes) appears once the poll's results are shown.`));
     }
     return box;
   }
@@ -168,6 +174,14 @@ function render({ model, el: host }) {
   function drawStage() {
     const stage = model.get("stage");
     if (!stage || stage.id === undefined) { stageBox.replaceChildren(); shownStage = null; return; }
+    const storyKey = stage.id + "|" + stage.scenes.length;
+    if (shownStage === stage.id && shownStory !== storyKey && story) {
+      // The poll was revealed: the scenes held back until now join the story.
+      shownStory = storyKey;
+      const fresh = drawScenes(stage);
+      story.replaceWith(fresh);
+      story = fresh;
+    }
     if (shownStage !== stage.id) {
       shownStage = stage.id;
       shownPoll = null;
@@ -180,7 +194,9 @@ function render({ model, el: host }) {
       shownChart = null;
       wallBox = stage.wall ? drawWall(stage.wall) : null;
       if (!stage.wall) wallList = null;
-      stageBox.replaceChildren(title, drawScenes(stage), pollBox, ...(wallBox ? [wallBox] : []));
+      story = drawScenes(stage);
+      shownStory = storyKey;
+      stageBox.replaceChildren(title, story, pollBox, ...(wallBox ? [wallBox] : []));
       // The group moved on: keyboard and screen reader users start at the new stage's title,
       // unless they are at work elsewhere on the page (focus left with the old stage otherwise).
       if (!document.activeElement || document.activeElement === document.body) {

@@ -61,6 +61,7 @@ def stage_view(view: LearnerView) -> dict[str, Any]:
         "minutes": stage["minutes"],
         "narrative": stage.get("narrative") or [],
         "scenes": stage.get("scenes") or [],
+        "held": 0,
         "wall": stage.get("wall"),
         "poll": None,
     }
@@ -79,6 +80,11 @@ def stage_view(view: LearnerView) -> dict[str, Any]:
             if result is not None
             else None,
         }
+        # Scenes that would give the poll's answer away stay in the kernel until it is revealed.
+        held = set(stage.get("after_poll") or ())
+        if held and result is None:
+            shown["scenes"] = [x for x in shown["scenes"] if x.get("id") not in held]
+            shown["held"] = len(stage["scenes"]) - len(shown["scenes"])
     return shown
 
 

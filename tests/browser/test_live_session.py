@@ -130,6 +130,9 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
     teacher.get_by_role("button", name="Start: open stage 1").click()
     took_stage = _followed(pupils, "Stage 1 of 2: The meeting begins", started)
     expect(teacher.get_by_text("Let the poll run for two minutes")).to_be_visible()
+    for page in pupils:  # the scene would give the poll away: it waits for the reveal
+        expect(page.get_by_text("The rest of this stage's story appears")).to_be_visible()
+        assert "Don't tell her how bad it is" not in page.content()
     for page in pupils:
         assert (
             "Let the poll run" not in page.content()
@@ -165,6 +168,7 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
     for page in pupils:
         expect(page.get_by_text("The group's answers: 3 answers")).to_be_visible(timeout=5_000)
         expect(page.locator(".espec-tally-others li")).to_have_text(PAYLOAD_OTHER)
+        expect(page.get_by_text("Don't tell her how bad it is.")).to_be_visible()
     expect(teacher.locator(".espec-console-poll .espec-post-text")).to_have_text(PAYLOAD_OTHER)
     teacher.get_by_role("button", name="Hide answer 1 from the results").click()
     expect(ana.locator(".espec-tally-others li")).to_have_count(0, timeout=5_000)

@@ -69,6 +69,17 @@ def test_minutes_that_do_not_total_the_hours_point_at_the_line(tmp_path: Path) -
             ),
             "no activities",
         ),
+        (
+            ("after_poll: [corridor]", "after_poll: [hallway]"),
+            "no scene 'hallway' in this stage",
+        ),
+        (
+            (
+                "    facilitator_notes: |\n      Spotlight",
+                "    after_poll: [corridor]\n    facilitator_notes: |\n      Spotlight",
+            ),
+            "this stage has no poll",
+        ),
     ],
 )
 def test_each_mistake_gets_a_clear_message(

@@ -73,3 +73,54 @@ def test_the_tree_keeps_text_and_drops_everything_that_could_run() -> None:
     assert "<script" not in again and "onerror" not in again and "javascript:" not in again
     assert "alert(1)" in again, "the script's words stay as text"
     assert tree_html([["p", "", ["<b>not bold</b>"]]]) == "<p>&lt;b&gt;not bold&lt;/b&gt;</p>"
+
+
+def test_scenes_that_would_give_the_answer_away_wait_for_the_reveal() -> None:
+    import datetime as dt
+
+    from espec_widgets.live.learner import stage_view
+    from espec_widgets.store.live import LearnerView, LiveSession, PollState, Tally
+
+    scenario = LIBRARY.scenarios["family-conflict-meeting"]
+    agenda = learner_agenda(scenario)
+    index = next(i for i, st in enumerate(agenda) if st["id"] == "bedside")
+    stage = agenda[index]
+    assert stage["after_poll"] == ["bedside-visit", "corridor-rita"]
+    now = dt.datetime.now(dt.UTC)
+    session = LiveSession(
+        1,
+        "ACDEFG",
+        scenario.id,
+        scenario.title,
+        tuple(agenda),
+        150,
+        "x",
+        now,
+        now,
+        now,
+        None,
+        index,
+        now,
+        False,
+        3,
+    )
+    poll_id = stage["poll"]["id"]
+    before = stage_view(
+        LearnerView(session, {poll_id: PollState(poll_id, "open", False)}, {}, {}, [])
+    )
+    assert before["scenes"] == [] and before["held"] == 2
+    assert "bedside-visit" not in json_of(before) and "Mei asks" not in json_of(before)
+    counted = Tally((1, 0, 0, 0), (), 1)
+    after = stage_view(
+        LearnerView(
+            session, {poll_id: PollState(poll_id, "closed", True)}, {}, {poll_id: counted}, []
+        )
+    )
+    assert [x["id"] for x in after["scenes"]] == ["bedside-visit", "corridor-rita"]
+    assert after["held"] == 0
+
+
+def json_of(value: Any) -> str:
+    import json
+
+    return json.dumps(value)

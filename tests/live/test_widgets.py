@@ -103,7 +103,8 @@ def test_a_whole_session_from_both_sides(
     assert ana.announce == "Stage 1 of 2: The meeting begins."
     assert "debrief" not in str(ana.stage) and "Let the poll run" not in str(ana.stage)
     assert "Let the poll run" in str(console.stage["notes"])
-    assert ana.stage["scenes"][0]["lines"][0]["speaker"] == "Leo Ruiz"
+    assert ana.stage["scenes"] == [] and ana.stage["held"] == 1, "the scene waits for the reveal"
+    assert "Don't tell her" not in str(ana.stage)
 
     # the poll: closed until opened, answers change while open, the tally follows live
     send(ana, event="answer", poll="first-step", choices=[0], other=None)
@@ -127,6 +128,7 @@ def test_a_whole_session_from_both_sides(
         "others": ["<b>my</b> own"],
         "answered": 2,
     }
+    assert ben.stage["scenes"][0]["lines"][0]["speaker"] == "Leo Ruiz"
     (own,) = console.poll["own_words"]
     assert own == {"id": ana.learner.id, "text": "<b>my</b> own", "hidden": False}  # type: ignore[union-attr]
     send(console, event="answer", id=own["id"], action="hide")
