@@ -150,3 +150,45 @@ def test_init_makes_a_built_workbook_and_never_writes_over_one(tmp_path: Path) -
     again = espec("init", "course", cwd=tmp_path)
     assert again.returncode == 1 and "not empty" in again.stderr
     assert (folder / "data" / "cases" / "mine.yaml").read_text() == "edited by an educator\n"
+
+
+def test_staff_keys_are_made_shown_once_listed_and_removed(
+    workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from espec_widgets.cli import main
+    from espec_widgets.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    assert main(["staff-key", "list", "--url", url]) == 0
+    assert "no instructor keys yet" in capsys.readouterr().out
+    assert main(["staff-key", "add", "Dr Rivera", "--url", url]) == 0
+    shown = capsys.readouterr().out
+    key = shown.split("\n\n")[1].strip()
+    assert len(key) == 32 and open_store(url).live.find_staff_name(key) == "Dr Rivera"
+    assert main(["staff-key", "add", "Dr Rivera", "--url", url]) == 1
+    assert "already a key" in capsys.readouterr().err
+    assert main(["staff-key", "list", "--url", url]) == 0
+    listed = capsys.readouterr().out
+    assert "Dr Rivera" in listed and key not in listed
+    assert main(["staff-key", "remove", "--url", url]) == 2
+    capsys.readouterr()
+    assert main(["staff-key", "remove", "Dr Rivera", "--url", url]) == 0
+    assert open_store(url).live.find_staff_name(key) is None
+    assert main(["staff-key", "remove", "Dr Rivera", "--url", url]) == 1
+
+
+def test_the_staff_server_will_not_start_without_a_key(workbook: Path, tmp_path: Path) -> None:
+    build = espec("build", cwd=workbook)
+    assert build.returncode == 0, build.stderr
+    env = {**os.environ, "ESPEC_DB_URL": f"sqlite:///{tmp_path / 'nokey.db'}"}
+    env.pop("ESPEC_ROOT", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "espec_widgets.cli", "serve", "--staff", "--port", "1"],
+        cwd=workbook,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "no instructor key yet" in result.stderr and "espec staff-key add" in result.stderr

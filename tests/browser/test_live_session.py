@@ -92,6 +92,19 @@ def test_a_whole_live_session(browser: Any, live_servers: Any, tmp_path: Path) -
     teacher = _context(browser)
     console_url = staff_server.url + "/voila/render/console.ipynb"
 
+    # Each server serves its own pages only: learners cannot reach the console
+    import urllib.error
+    import urllib.request
+
+    for base, path in (
+        (learners_server.url, "/voila/render/console.ipynb"),
+        (learners_server.url, "/voila/render/../../staff/console.ipynb"),
+        (staff_server.url, "/voila/render/index.ipynb"),
+    ):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(base + path, timeout=30)
+        assert refused.value.code == 404, (base, path)
+
     # Without the key the console shows nothing of any session
     teacher.goto(console_url)
     expect(teacher.get_by_label("Instructor key")).to_be_visible()
