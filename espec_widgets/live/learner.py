@@ -165,8 +165,15 @@ class LiveLearner(KernelOwnedWidget):
         if self.session is not None:
             if session.id == self.session.id:
                 return
-            self.leave()  # from an old session into the one the instructor just opened
-        self._enter(session)
+            self.leave_session()  # from an old session into the one the instructor just opened
+        try:
+            self._enter(session)
+        except LiveError as exc:  # it ended, or the code expired, a moment ago
+            self.session = None
+            self.phase = "join"
+            self._refuse("join", "refused by the session's rules", tell=_sentence(exc))
+            return
+        self.status = f"You have joined {session.title}."
 
     def leave_session(self) -> None:
         """The learner leaves the session (to join another): back to the join form."""
