@@ -46,9 +46,8 @@ def environment(tmp: Path, project: Path) -> dict[str, str]:
     return env
 
 
-def prepare(tmp: Path, env: dict[str, str], *, project: Path, plain_like: str) -> Path:
-    """A built copy of project's workbook whose notebooks/ also holds the plain page, given the
-    same preheated pool entry as the page plain_like."""
+def built_copy(tmp: Path, env: dict[str, str], *, project: Path) -> Path:
+    """tmp/root: a copy of project's data/, built with env (its store and cache)."""
     root = tmp / "root"
     shutil.copytree(project / "data", root / "data")
     subprocess.run(
@@ -58,6 +57,13 @@ def prepare(tmp: Path, env: dict[str, str], *, project: Path, plain_like: str) -
         check=True,
         capture_output=True,
     )
+    return root
+
+
+def prepare(tmp: Path, env: dict[str, str], *, project: Path, plain_like: str) -> Path:
+    """A built copy of project's workbook whose notebooks/ also holds the plain page, given the
+    same preheated pool entry as the page plain_like."""
+    root = built_copy(tmp, env, project=project)
     nb = nbformat.v4.new_notebook(
         cells=[nbformat.v4.new_code_cell("import ipywidgets as w\nw.Button(description='Go')")],
         metadata={

@@ -29,7 +29,6 @@ import multiprocessing as mp
 import os
 import queue
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,7 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _serving import CHROMIUM, CHROMIUM_ARGS, PROJECT, environment, serve
+from _serving import CHROMIUM, CHROMIUM_ARGS, PROJECT, built_copy, environment, serve
 
 SCENARIO = "family-conflict-meeting"
 
@@ -134,16 +133,7 @@ def run(backend: str, n: int, rounds: int, idle: float) -> dict[str, Any]:
         with store_url(backend, tmp, n) as url:
             env = environment(tmp, PROJECT)
             env["ESPEC_DB_URL"] = url
-            root = tmp / "root"
-            root.mkdir()
-            subprocess.run(["cp", "-r", str(PROJECT / "data"), str(root)], check=True)
-            subprocess.run(
-                [sys.executable, "-m", "espec_widgets.cli", "--root", str(root), "build"],
-                cwd=root,
-                env=env,
-                check=True,
-                capture_output=True,
-            )
+            root = built_copy(tmp, env, project=PROJECT)
             store = open_store(url, upgrade=True)
             key = store.live.add_staff_key("Benchmark")
             with serve(root, env, ["--staff"]) as staff, sync_playwright() as p:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from . import tables
+from . import _check_storable, _insert, tables
 from .feed import announce
 
 if TYPE_CHECKING:
@@ -483,20 +483,12 @@ class LiveRecords:
                 "revealed": bool(revealed) if revealed is not None else bool(row and row.revealed),
                 "updated_at": now,
             }
-            insert = self._store_insert(conn)(p).values(
-                session_id=session_id, poll_id=poll_id, **values
-            )
+            insert = _insert(conn)(p).values(session_id=session_id, poll_id=poll_id, **values)
             conn.execute(
                 insert.on_conflict_do_update(
                     index_elements=[p.c.session_id, p.c.poll_id], set_=values
                 )
             )
-
-    @staticmethod
-    def _store_insert(conn: sa.Connection) -> Any:
-        from . import _insert
-
-        return _insert(conn)
 
     def update_post(
         self,
@@ -617,8 +609,6 @@ class LiveRecords:
         now: dt.datetime | None = None,
     ) -> None:
         """The learner's answer to an open poll; answering again replaces it."""
-        from . import _check_storable
-
         now = self._now(now)
         p, x = tables.live_polls, tables.live_answers
         with self._change(session_id) as (conn, session):
@@ -646,7 +636,7 @@ class LiveRecords:
                 raise LiveError("choose an answer first")
             _check_storable(other)
             values = {"choices": picked, "other": other or None, "updated_at": now}
-            insert = self._store_insert(conn)(x).values(
+            insert = _insert(conn)(x).values(
                 session_id=session_id, poll_id=poll_id, learner_id=learner.id, **values
             )
             conn.execute(
@@ -666,8 +656,6 @@ class LiveRecords:
     ) -> int:
         """A post to the current stage's wall; with stage_id, only if that stage is still the
         current one (the learner wrote to the wall they saw)."""
-        from . import _check_storable
-
         now = self._now(now)
         w = tables.live_posts
         if not isinstance(text, str) or not text.strip():
