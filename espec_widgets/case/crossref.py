@@ -50,7 +50,10 @@ def check_references(case: Case, *, known_guides: Iterable[str] | None = None) -
             )
     if case.main_domain not in case.domains:
         yield (("main_domain",), "the main domain must also be listed in 'domains'", "")
+    objective_ids = [o.id for o in case.objectives if o.id]
     for i, objective in enumerate(case.objectives):
+        if objective.id and objective.id in _duplicates(objective_ids):
+            yield (("objectives", i, "id"), f"duplicate objective id '{objective.id}'", "")
         if objective.domain not in case.domains:
             yield (
                 ("objectives", i, "domain"),

@@ -87,6 +87,10 @@ def _measurable(text: str) -> str:
 
 
 class Objective(_Model):
+    id: Slug | None = Field(
+        default=None,
+        description="Stable within the case; the post-test's items name it as case-id/objective-id.",
+    )
     text: Annotated[Text, AfterValidator(_measurable)]
     domain: Domain
     skill: Skill
