@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .case.credit import MAX_TRUE_FALSE, Bank, Course
 from .case.scenario import Scenario
 from .case.schema import Case, CECategory, Part
 
@@ -278,8 +279,21 @@ class Audit:
         return not self.problems
 
 
+def part_targets(course: Course | None) -> tuple[int | None, dict[CECategory, int]]:
+    """Part I's minutes and category split: as the course record states them, else the
+    program's defaults."""
+    record = course.part(Part.I) if course is not None else None
+    if record is None or not record.categories:
+        return PART_MINUTES[Part.I], dict(PART_I_SPLIT)
+    return round(record.hours * 60), {c: round(h * 60) for c, h in record.categories.items()}
+
+
 def audit(
-    cases: Iterable[Case], *, totals: bool = True, scenarios: Iterable[Scenario] = ()
+    cases: Iterable[Case],
+    *,
+    totals: bool = True,
+    scenarios: Iterable[Scenario] = (),
+    course: Course | None = None,
 ) -> Audit:
     """Estimate every case; with totals, also check each Part and Part I's CE categories.
 
@@ -295,13 +309,14 @@ def audit(
         )
     if not totals:
         return result
+    part_i, part_i_split = part_targets(course)
     for part in Part:
         minutes = sum(e.minutes for e in estimates if e.part is part)
-        target = PART_MINUTES.get(part)
+        target = part_i if part is Part.I else PART_MINUTES.get(part)
         if target is not None or minutes:
             result.totals.append(Total(f"Part {part.value}", minutes, target, at_least=True))
     split = [e.by_category() for e in estimates if e.part is Part.I]
-    for category, target in PART_I_SPLIT.items():
+    for category, target in part_i_split.items():
         minutes = round(sum(s.get(category, 0.0) for s in split))
         result.totals.append(Total(f"Part I, {category.value}", minutes, target))
     return result
@@ -385,3 +400,22 @@ def render(result: Audit, *, markdown: bool = False, detail: bool = False) -> st
     if detail:
         parts.append(table(list(_detail_rows(result))))
     return "\n\n".join(parts) + "\n"
+
+
+def bank_report(bank: Bank, cases: Iterable[Case]) -> str:
+    """One post-test bank in a few lines: its size, true/false share, the test drawn from it,
+    and how many of the Part's objectives its items test."""
+    in_part = [c for c in cases if c.part == bank.part]
+    objectives = {f"{c.id}/{o.id}" for c in in_part for o in c.objectives}
+    tested = {i.objective for i in bank.items} & objectives
+    true_false = sum(i.kind == "true_false" for i in bank.items)
+    per_case = {c.id: sum(i.objective.startswith(c.id + "/") for i in bank.items) for c in in_part}
+    lines = [
+        f"Part {bank.part.value} post-test: {len(bank.items)} items in the bank, "
+        f"{true_false} true/false ({true_false / len(bank.items):.0%}; "
+        f"at most {MAX_TRUE_FALSE:.0%} of a test), "
+        f"{bank.test_length} drawn per attempt, pass mark {bank.pass_mark:.0%}",
+        f"  objectives tested: {len(tested)} of {len(objectives)}",
+    ]
+    lines += [f"  {case_id}: {n} items" for case_id, n in sorted(per_case.items())]
+    return "\n".join(lines) + "\n"

@@ -68,6 +68,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     if library.scenarios:
         s = len(library.scenarios)
         checked += f", {s} live scenario{'s' if s != 1 else ''}"
+    if library.course is not None:
+        checked += ", the course record"
+    for bank in library.banks.values():
+        checked += f", the Part {bank.part.value} post-test ({len(bank.items)} items)"
     if g:
         checked += f" and {g} guide{'s' if g != 1 else ''}"
     for warning in library.warnings:
@@ -110,7 +114,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_ce_audit(args: argparse.Namespace) -> int:
     from .case import load_library
-    from .ce_audit import audit, render
+    from .ce_audit import audit, bank_report, render
     from .paths import data_dir
 
     _split_workbook_folder(args)
@@ -122,8 +126,16 @@ def cmd_ce_audit(args: argparse.Namespace) -> int:
             return 2
     library = load_library(data_dir(root), paths=paths)
     # Part and category totals only mean something for the whole curriculum.
-    result = audit(library.curriculum, totals=paths is None, scenarios=library.scenarios.values())
+    result = audit(
+        library.curriculum,
+        totals=paths is None,
+        scenarios=library.scenarios.values(),
+        course=library.course,
+    )
     print(render(result, markdown=args.format == "markdown", detail=args.detail), end="")
+    if paths is None:
+        for bank in library.banks.values():
+            print("\n" + bank_report(bank, library.curriculum), end="")
     for problem in result.problems:
         print(problem, file=sys.stderr)
     if not result.ok:

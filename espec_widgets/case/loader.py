@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
@@ -14,6 +14,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from .credit import Bank, Course, check_bank, check_course
 from .crossref import check_references
 from .errors import CaseFileError, Problem, field_path, read_text
 from .guides import Guide, parse_guide
@@ -22,8 +23,15 @@ from .raw_html import raw_html_warnings
 from .scenario import Scenario, check_scenario
 from .schema import Case
 from .versions import VersionError, upgrade
+from .vocabulary import Part
+
+M = TypeVar("M", bound=BaseModel)
 
 MAX_CASE_BYTES = 2_000_000
+COURSE = "course.yaml"
+"""data/course.yaml: the course record (case/credit.py)."""
+POSTTEST = "posttest"
+"""data/posttest/: post-test item banks, one per Part (case/credit.py)."""
 GALLERY = "gallery"
 LIVE = "live"
 """data/live/: Part II scenario files (case/scenario.py)."""
@@ -42,6 +50,11 @@ class Library:
     """Problems that do not stop a build (raw HTML in a field), for `espec check` to show."""
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     """Part II scenarios (data/live/), by id."""
+    course: Course | None = None
+    """The course record (data/course.yaml), when there is one."""
+    banks: dict[Part, Bank] = field(default_factory=dict)
+    """Post-test item banks (data/posttest/), by Part."""
+    bank_sources: dict[Part, Path] = field(default_factory=dict)
 
     def in_gallery(self, case_id: str) -> bool:
         """Gallery files (data/gallery/) show components to educators; they are not curriculum."""
@@ -340,6 +353,41 @@ def read_scenario(path: Path, *, known_guides: Iterable[str] | None = None) -> S
     return scenario
 
 
+def _read_model(path: Path, model: type[M], what: str) -> tuple[M, CommentedMap]:
+    root, _ = _read_yaml(path, what)
+    try:
+        return model.model_validate(dict(root)), root
+    except ValidationError as exc:
+        raise CaseFileError(_problems_from_validation(exc, root, path)) from None
+
+
+def read_course(path: Path, cases: Iterable[Case] = ()) -> Course:
+    """The course record (data/course.yaml), raising CaseFileError with every problem."""
+    course, root = _read_model(path, Course, "the course record")
+    problems = [
+        Problem(path, *_position(root, loc)[:2], field_path(loc), message, hint)
+        for loc, message, hint in check_course(course, cases)
+    ]
+    if problems:
+        raise CaseFileError(problems)
+    return course
+
+
+def read_bank(path: Path, cases: Iterable[Case] = (), course: Course | None = None) -> Bank:
+    """A post-test item bank (data/posttest/*.yaml), checked against the Part's cases and its
+    CE hours in the course record when one is given; CaseFileError with every problem."""
+    bank, root = _read_model(path, Bank, "an item bank")
+    record = course.part(bank.part) if course is not None else None
+    if record is not None:
+        problems = [
+            Problem(path, *_position(root, loc)[:2], field_path(loc), message, hint)
+            for loc, message, hint in check_bank(bank, cases, hours=record.hours)
+        ]
+        if problems:
+            raise CaseFileError(problems)
+    return bank
+
+
 def case_files(paths: Sequence[Path]) -> list[Path]:
     """The case files named by paths (files or folders), sorted."""
     found: set[Path] = set()
@@ -423,6 +471,27 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
             scenarios[path.stem] = read_scenario(path, known_guides=guides)
         except CaseFileError as exc:
             problems.extend(exc.problems)
+    curriculum = [c for c in cases if sources[c.id].parent.name != GALLERY]
+    course: Course | None = None
+    course_file = data_dir / COURSE
+    if course_file.is_file():
+        try:
+            course = read_course(course_file, curriculum if paths is None else ())
+        except CaseFileError as exc:
+            problems.extend(exc.problems)
+    banks: dict[Part, Bank] = {}
+    bank_sources: dict[Part, Path] = {}
+    for path in sorted((data_dir / POSTTEST).glob("*.yaml")):
+        try:
+            bank = read_bank(path, curriculum, course if paths is None else None)
+        except CaseFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        if bank.part in banks:
+            problems.append(Problem(path, 1, 1, "part", f"a second bank for Part {bank.part}"))
+            continue
+        banks[bank.part] = bank
+        bank_sources[bank.part] = path
     if problems:
         raise CaseFileError(problems, warnings=warnings)
     return Library(
@@ -431,4 +500,7 @@ def load_library(data_dir: Path, *, paths: Sequence[Path] | None = None) -> Libr
         guides=guides,
         warnings=tuple(warnings),
         scenarios=scenarios,
+        course=course,
+        banks=banks,
+        bank_sources=bank_sources,
     )
