@@ -21,6 +21,7 @@ from . import migrations, tables
 from .migrations import HEAD, StoreVersionError
 
 if TYPE_CHECKING:
+    from .credit import CreditRecords
     from .live import LiveRecords
 
 __all__ = [
@@ -232,6 +233,7 @@ class Store:
         self._writer = engine.execution_options(**{WRITE: True})
         self._secrets: dict[str, bytes] = {}
         self._live: LiveRecords | None = None
+        self._credit: CreditRecords | None = None
 
     @property
     def live(self) -> LiveRecords:
@@ -241,6 +243,15 @@ class Store:
 
             self._live = LiveRecords(self)
         return self._live
+
+    @property
+    def credit(self) -> CreditRecords:
+        """Credit: post-test attempts, evaluations and certificates."""
+        if self._credit is None:
+            from .credit import CreditRecords
+
+            self._credit = CreditRecords(self)
+        return self._credit
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:

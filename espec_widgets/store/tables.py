@@ -171,3 +171,51 @@ live_attendance = sa.Table(
     sa.Column("left_at", UTCDateTime()),
     sa.Index("ix_live_attendance_session_learner", "session_id", "learner_id"),
 )
+
+# Credit (revision 0007): post-test attempts, evaluations and the certificates issued.
+posttest_attempts = sa.Table(
+    "posttest_attempts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("learner_id", sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("part", sa.String(4), nullable=False),
+    sa.Column("bank_version", sa.String(64), nullable=False),  # sha256 of the bank file
+    # the draw, in the order shown: [[item id, [option indexes in the order shown]], ...]
+    sa.Column("items", sa.JSON, nullable=False),
+    sa.Column("answers", sa.JSON),  # {item id: option index}, once submitted
+    sa.Column("score", sa.Integer),
+    sa.Column("passed", sa.Boolean),
+    sa.Column("started_at", UTCDateTime(), nullable=False),
+    sa.Column("submitted_at", UTCDateTime()),
+    sa.Index("ix_posttest_attempts_learner_part", "learner_id", "part"),
+)
+
+evaluations = sa.Table(
+    "evaluations",
+    metadata,
+    sa.Column("learner_id", sa.ForeignKey("learners.id"), primary_key=True),
+    sa.Column("part", sa.String(4), primary_key=True),
+    sa.Column("answers", sa.JSON, nullable=False),
+    sa.Column("submitted_at", UTCDateTime(), nullable=False),
+)
+
+certificates = sa.Table(
+    "certificates",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),  # e.g. ESPEC-7KQ4-M2XD-93PA-RT
+    sa.Column("learner_id", sa.ForeignKey("learners.id")),  # kept empty once a learner is deleted
+    sa.Column("part", sa.String(4), nullable=False),
+    sa.Column("holder_name", sa.String(120), nullable=False),
+    sa.Column("licence_number", sa.String(40)),
+    sa.Column("licence_state", sa.String(40)),
+    sa.Column("course_title", sa.String(200), nullable=False),
+    sa.Column("hours", sa.Float, nullable=False),
+    sa.Column("completed_on", sa.Date, nullable=False),
+    sa.Column("content_version", sa.String(64), nullable=False),  # sha256 of the content files
+    # what the PDF states beyond the columns: categories, format, instructor, provider ...
+    sa.Column("details", sa.JSON, nullable=False),
+    sa.Column("issued_at", UTCDateTime(), nullable=False),
+    sa.Column("revoked_at", UTCDateTime()),
+    sa.Column("revoke_reason", sa.Text),
+    sa.Index("ix_certificates_learner_part", "learner_id", "part"),
+)

@@ -20,7 +20,8 @@ from . import legacy
 LEGACY_TABLES = ["drafts", "learners", "progress", "responses", "server_secrets"]
 """What the hand-written migrations made (revisions 0001 to 0004 match them)."""
 LIVE_TABLES = ["live_answers", "live_attendance", "live_polls", "live_posts", "live_sessions"]
-OURS = sorted([*LEGACY_TABLES, "staff_keys", *LIVE_TABLES])
+CREDIT_TABLES = ["certificates", "evaluations", "posttest_attempts"]
+OURS = sorted([*LEGACY_TABLES, "staff_keys", *LIVE_TABLES, *CREDIT_TABLES])
 
 
 @pytest.fixture
