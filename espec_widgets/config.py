@@ -21,6 +21,12 @@ PAGE_ASSETS_ENV = "ESPEC_PAGE_ASSETS"
 KERNEL_SECRET_ENV = "ESPEC_KERNEL_SECRET"
 ATTENDANCE_ENV = "ESPEC_ATTENDANCE_SHARE"
 STAFF_ENV = "ESPEC_STAFF"
+POSTTEST_LENGTH_ENV = "ESPEC_POSTTEST_LENGTH"
+PROVIDER_NAME_ENV = "ESPEC_PROVIDER_NAME"
+PROVIDER_NUMBER_ENV = "ESPEC_PROVIDER_NUMBER"
+APPROVAL_BODY_ENV = "ESPEC_APPROVAL_BODY"
+APPROVAL_STATEMENT_ENV = "ESPEC_APPROVAL_STATEMENT"
+APPROVAL_PERIOD_ENV = "ESPEC_APPROVAL_PERIOD"
 
 DOCUMENTED: Mapping[str, tuple[str, str]] = {
     ROOT_ENV: (
@@ -57,6 +63,27 @@ DOCUMENTED: Mapping[str, tuple[str, str]] = {
         "unset",
         "set to 1 by `espec serve --staff`: this server serves the instructors' console",
     ),
+    POSTTEST_LENGTH_ENV: (
+        "the bank's test_length (80 for Part I)",
+        "questions drawn per post-test attempt; fewer than NASW's 10 per CE hour is for trying "
+        "the workbook out, and certificates then say the test was shortened",
+    ),
+    PROVIDER_NAME_ENV: (
+        "unset",
+        "the CE provider's name; with the approval details below, certificates state the "
+        "approval (otherwise they are certificates of completion claiming no accreditation)",
+    ),
+    PROVIDER_NUMBER_ENV: ("unset", "the provider's approval number, e.g. an ACE provider number"),
+    APPROVAL_BODY_ENV: (
+        "unset",
+        "who approved the provider, e.g. 'Association of Social Work Boards (ASWB) Approved "
+        "Continuing Education (ACE) program' (ACE's own wording is then used)",
+    ),
+    APPROVAL_STATEMENT_ENV: (
+        "ACE's wording when the body is ACE; else unset",
+        "the approval statement printed on certificates, in the approving body's words",
+    ),
+    APPROVAL_PERIOD_ENV: ("unset", "the provider's approval period, e.g. '1/1/2026-1/1/2029'"),
 }
 """Setting -> (default, meaning), as docs/serving.md gives them."""
 
@@ -71,6 +98,8 @@ class Settings:
     kernel_secret: str
     attendance_share: float
     staff: bool
+    posttest_length: int | None
+    provider: dict[str, str]
 
 
 def _share(text: str | None) -> float:
@@ -79,6 +108,23 @@ def _share(text: str | None) -> float:
     except ValueError:
         return 0.9
     return value if 0.0 <= value <= 1.0 else 0.9
+
+
+def _length(text: str | None) -> int | None:
+    try:
+        value = int(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and 1 <= value <= 500 else None
+
+
+_PROVIDER = {
+    "name": PROVIDER_NAME_ENV,
+    "number": PROVIDER_NUMBER_ENV,
+    "body": APPROVAL_BODY_ENV,
+    "statement": APPROVAL_STATEMENT_ENV,
+    "period": APPROVAL_PERIOD_ENV,
+}
 
 
 def settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -93,4 +139,8 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         kernel_secret=env.get(KERNEL_SECRET_ENV, ""),
         attendance_share=_share(env.get(ATTENDANCE_ENV)),
         staff=env.get(STAFF_ENV) == "1",
+        posttest_length=_length(env.get(POSTTEST_LENGTH_ENV)),
+        provider={
+            k: " ".join(env[v].split()) for k, v in _PROVIDER.items() if env.get(v, "").strip()
+        },
     )

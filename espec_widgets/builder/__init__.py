@@ -13,10 +13,18 @@ import nbformat
 
 from ..case import Library, load_library
 from ..case.runtime import cache_case, cache_dir
+from ..credit.runtime import cache_credit
 from ..curriculum import sort_key
 from ..paths import data_dir, notebooks_dir, staff_dir
 from .landing import guide_notebook, landing_notebook
-from .live import CONSOLE_PAGE, LIVE_PAGE, console_notebook, live_notebook
+from .live import (
+    CONSOLE_PAGE,
+    CREDIT_PAGE,
+    LIVE_PAGE,
+    console_notebook,
+    credit_notebook,
+    live_notebook,
+)
 from .notebook import EARLIER_GENERATORS, GENERATOR, case_notebook, dumps
 from .voila_config import voila_config
 
@@ -88,6 +96,8 @@ def plan(root: Path, library: Library | None = None) -> dict[str, str | bytes]:
     guides = sorted(library.guides.values(), key=lambda g: g.title.casefold())
     out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(guides, gallery))
     out[(nb_dir / LIVE_PAGE).as_posix()] = dumps(live_notebook())
+    out[(nb_dir / CREDIT_PAGE).as_posix()] = dumps(credit_notebook())
+    cache_credit(root, library)  # the course record and banks, for learner kernels
     staff = staff_dir(root).relative_to(root)
     out[(staff / CONSOLE_PAGE).as_posix()] = dumps(console_notebook())
     config = voila_config(sorted(p for p in out if p.endswith(".ipynb")), nb_dir.as_posix())

@@ -9,6 +9,7 @@ from .landing import _notebook
 from .notebook import code_cell, html_cell
 
 LIVE_PAGE = "live.ipynb"
+CREDIT_PAGE = "credit.ipynb"
 CONSOLE_PAGE = "console.ipynb"
 
 
@@ -39,3 +40,21 @@ def console_notebook() -> nbformat.NotebookNode:
     nb = _notebook(cells, {"kind": "console", "title": "Instructor console"})
     nb.metadata["espec"]["audience"] = "staff"
     return nb
+
+
+def credit_notebook() -> nbformat.NotebookNode:
+    cells = [
+        html_cell(
+            "credit-intro",
+            "<h1>Credit and certificates</h1>\n<p>What each Part asks of you for its CE "
+            "certificate, and how far you are: the Part I post-test, the evaluations, and your "
+            "certificates to download. Anyone can check a certificate on the workbook's "
+            "verification page with its ID.</p>",
+        ),
+        code_cell(
+            "credit",
+            "import espec_widgets.credit.page as credit\n\npage = credit.open_credit_page()",
+        ),
+        code_cell("resume", "page.resume()"),
+    ]
+    return _notebook(cells, {"kind": "credit", "title": "Credit and certificates"})

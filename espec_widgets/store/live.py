@@ -786,6 +786,32 @@ class LiveRecords:
         }
         return LiveState(session, polls, answers, tallies, posts, roster)
 
+    def find_attended(
+        self, learner: Learner, *, share: float = ATTENDED_SHARE
+    ) -> list[tuple[LiveSession, Presence]]:
+        """The ended sessions a learner attended (present for at least share of the planned
+        minutes), oldest first: what a Part II certificate rests on."""
+        s, a = tables.live_sessions, tables.live_attendance
+        now = self._now(None)
+        found = []
+        with self._store._read() as conn:
+            rows = conn.execute(
+                sa.select(s)
+                .where(
+                    s.c.ended_at.is_not(None),
+                    s.c.id.in_(sa.select(a.c.session_id).where(a.c.learner_id == learner.id)),
+                )
+                .order_by(s.c.ended_at)
+            ).all()
+            for row in rows:
+                session = _session(row)
+                mine = [
+                    p for p in self._roster(conn, session, now, share) if p.learner_id == learner.id
+                ]
+                if mine and mine[0].attended:
+                    found.append((session, mine[0]))
+        return found
+
     def _roster(
         self, conn: sa.Connection, session: LiveSession, now: dt.datetime, share: float
     ) -> list[Presence]:
