@@ -200,6 +200,78 @@ def cmd_staff_key(args: argparse.Namespace) -> int:
     return 0
 
 
+VERIFIED = {
+    "genuine": "genuine: this certificate was issued by this workbook",
+    "revoked": "REVOKED: this certificate was issued by this workbook and later revoked",
+    "altered": "NOT VALID: this ID has been mistyped or altered (its check characters do not match)",
+    "unknown": "NOT FOUND: no certificate with this ID was issued by this workbook",
+}
+
+
+def cmd_certificate(args: argparse.Namespace) -> int:
+    from .credit.certificate import fields
+    from .store import open_store
+    from .store.credit import CreditError
+
+    store = open_store(args.url, upgrade=True)
+    if args.action == "list":
+        found = store.credit.find_certificates()
+        for c in found:
+            mark = f"  REVOKED {c.revoked_at:%Y-%m-%d}" if c.revoked_at else ""
+            print(f"{c.id}  Part {c.part}  {c.completed_on}  {c.holder_name}{mark}")
+        if not found:
+            print("no certificates issued yet")
+        return 0
+    if not args.id:
+        print(f"espec: certificate {args.action} needs the certificate's ID", file=sys.stderr)
+        return 2
+    if args.action == "revoke":
+        try:
+            revoked = store.credit.update_revoked(args.id, args.reason or "")
+        except CreditError as exc:
+            print(f"espec: {exc}", file=sys.stderr)
+            return 1
+        print(
+            f"revoked {revoked.id} ({revoked.holder_name}, Part {revoked.part}): "
+            f"{revoked.revoke_reason}"
+        )
+        return 0
+    result = store.credit.verify(args.id)
+    print(VERIFIED[result.status])
+    cert = result.certificate
+    if cert is not None:
+        shown = dict(fields(cert))
+        for label in (
+            "Participant",
+            "Course",
+            "Part",
+            "CE hours",
+            "Completed on",
+            "Certificate ID",
+        ):
+            print(f"  {label}: {shown[label]}")
+        if cert.revoked_at is not None:
+            print(f"  Revoked on: {cert.revoked_at:%Y-%m-%d}; reason: {cert.revoke_reason}")
+    return 0 if result.genuine else 1
+
+
+def cmd_evaluation(args: argparse.Namespace) -> int:
+    from .credit import evaluation as ev
+    from .credit.runtime import load_credit
+    from .store import open_store
+
+    credit = load_credit(_root(args))
+    record = credit.part(args.part)
+    if record is None:
+        print(f"espec: the course record has no Part {args.part}", file=sys.stderr)
+        return 2
+    store = open_store(args.url, upgrade=True)
+    asked = ev.questions(record)
+    answers = store.credit.find_evaluation_answers(args.part)
+    print(ev.render_summary(args.part, ev.summary(asked, answers)), end="")
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from .store import StoreVersionError, upgrade
 
@@ -298,6 +370,27 @@ def parser() -> argparse.ArgumentParser:
         "--url", help="the database URL (default: $ESPEC_DB_URL, else the per-user file)"
     )
     staff.set_defaults(func=cmd_staff_key)
+
+    cert = sub.add_parser(
+        "certificate", help="certificates: verify an ID, list those issued, revoke one"
+    )
+    cert.add_argument("action", choices=["verify", "list", "revoke"])
+    cert.add_argument("id", nargs="?", help="the certificate ID, e.g. ESPEC-7KQ4-M2XD-93PA-RT")
+    cert.add_argument("--reason", help="why the certificate is revoked (required to revoke)")
+    cert.add_argument(
+        "--url", help="the database URL (default: $ESPEC_DB_URL, else the per-user file)"
+    )
+    cert.set_defaults(func=cmd_certificate)
+
+    evaluation = sub.add_parser(
+        "evaluation", help="the learners' evaluations of a Part, in aggregate only"
+    )
+    evaluation.add_argument("action", choices=["summary"])
+    evaluation.add_argument("--part", default="I", choices=["I", "II", "III"])
+    evaluation.add_argument(
+        "--url", help="the database URL (default: $ESPEC_DB_URL, else the per-user file)"
+    )
+    evaluation.set_defaults(func=cmd_evaluation)
 
     db = sub.add_parser("db", help="the store's schema: see its revision, upgrade it")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -41,6 +41,23 @@ function render({ model, el: host }) {
       section.append(el("h2", { id: hid }, `Part ${part.part}: ${part.title}`));
       const hours = part.hours ? ` ${part.hours.toFixed(1)} CE hours.` : "";
       section.append(el("p", {}, part.blurb + hours));
+      const rec = part.record || {};
+      if (rec.format) {
+        // The course record: what a CE provider states for the Part, and how credit is earned.
+        section.append(el("p", { class: "espec-nav-record" },
+          `Format: ${rec.format}; ${rec.level} level` + (rec.split ? `; hours by category: ${rec.split}.` : ".")));
+        const det = el("details", { class: "espec-nav-about" });
+        det.append(el("summary", {}, `Part ${part.part}: learning objectives and how to earn credit`));
+        const ul = el("ul", {});
+        for (const o of rec.objectives) ul.append(el("li", {}, o));
+        det.append(ul, el("p", {}, `To earn it: ${rec.requirements}`));
+        section.append(det);
+      }
+      if (part.credit) {
+        const line = el("p", { class: "espec-nav-credit" });
+        line.append(pageLink(part.credit, `Credit and certificates for Part ${part.part}`));
+        section.append(line);
+      }
       if (part.progress) section.append(el("p", { class: "espec-nav-progress" }, part.progress));
       if (part.lock) section.append(el("p", { class: "espec-nav-lock", "data-locked": String(part.locked) }, part.lock));
       if (part.join) {

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 LIVE_PAGE = "live.ipynb"
 """Part II's page: join a live session with the instructor's code (espec_widgets/live)."""
+CREDIT_PAGE = "credit.ipynb"
+"""Credit and certificates (espec_widgets/credit), for the Parts that carry a certificate."""
 BEFORE_LEARNER = "Enter your name above, or open your resume link, to see your progress here."
 
 
@@ -59,6 +61,19 @@ def load_modules(root: Path) -> tuple[list[Module], list[str]]:
     return modules, failed
 
 
+def _course(root: Path) -> dict[str, Any] | None:
+    """The course record as the navigator shows it, or None when it cannot be read."""
+    from .credit.runtime import course_view, load_credit
+
+    try:
+        return course_view(load_credit(root)) or None
+    except (CaseFileError, OSError) as exc:
+        if strict():
+            raise
+        log.error("navigator: cannot load the course record: %s", type(exc).__name__)
+        return None
+
+
 class Navigator(KernelOwnedWidget):
     """Parts, modules and statuses, computed in the kernel; the page only shows them."""
 
@@ -75,11 +90,17 @@ class Navigator(KernelOwnedWidget):
     hub = t.Bool(False, help="JupyterHub knows the learner: links need no token.").tag(sync=True)
 
     def __init__(
-        self, modules: list[Module], *, problems: Sequence[str] = (), **kwargs: Any
+        self,
+        modules: list[Module],
+        *,
+        problems: Sequence[str] = (),
+        course: dict[str, Any] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._modules = modules
         self._problems = list(problems)
+        self._course = {p["part"]: p for p in (course or {}).get("parts", [])}
         self.show(None, {}, set())
 
     def show(
@@ -113,6 +134,8 @@ class Navigator(KernelOwnedWidget):
                 "modules": [],
                 "progress": "",
                 "join": LIVE_PAGE if part is Part.II else "",
+                "record": self._course.get(part.value, {}),
+                "credit": CREDIT_PAGE if part.value in {"I", "II"} and self._course else "",
             }
             if learner is not None and in_part:
                 complete = sum(statuses[m.case.id].status is Status.COMPLETE for m in in_part)
@@ -262,8 +285,9 @@ def open_navigator() -> NavigatorPage | UnavailablePage:
     if store is None:
         display(_message(problem))
         return UnavailablePage(problem)
-    modules, problems = load_modules(project_root())
-    page = NavigatorPage(store, Navigator(modules, problems=problems))
+    root = project_root()
+    modules, problems = load_modules(root)
+    page = NavigatorPage(store, Navigator(modules, problems=problems, course=_course(root)))
     display(page.identity)
     display(page.navigator)
     return page

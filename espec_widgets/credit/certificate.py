@@ -18,7 +18,7 @@ from typing import Any
 from ..store import Learner, Store
 from ..store.credit import Certificate
 from .requirements import Standing
-from .runtime import Credit
+from .runtime import Credit, split_words
 
 TITLE = "Certificate of Completion"
 NO_ACCREDITATION = (
@@ -28,12 +28,6 @@ NO_ACCREDITATION = (
 PROVIDER_KEYS = ("name", "number", "body", "period")
 MAX_NAME = 120
 MAX_LICENCE = 40
-CATEGORY_WORDS = {
-    "clinical": "clinical",
-    "pain and symptom management": "pain and symptom management",
-    "cross-cultural": "cultural competence",
-    "ethics": "ethics",
-}
 
 
 class CertificateError(ValueError):
@@ -49,10 +43,6 @@ def provider(configured: dict[str, str]) -> dict[str, str] | None:
 
 def _is_ace(body: str) -> bool:
     return bool(re.search(r"\bACE\b|\bASWB\b|Association of Social Work Boards", body))
-
-
-def split_words(categories: dict[str, float]) -> str:
-    return ", ".join(f"{h:g} {CATEGORY_WORDS.get(c, c)}" for c, h in categories.items())
 
 
 def approval_statement(details: dict[str, Any], hours: float) -> str:

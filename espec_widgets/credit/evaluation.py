@@ -3,8 +3,8 @@
 The questions are tied to the Part's objectives in the course record (did each one meet the
 learner's needs), then relevance to practice, the format, bias, and what to change. Answers are
 checked here, whatever the page sent. Educators see them only in aggregate (`summary`): counts
-per answer, never who gave which, and free-text comments only once enough learners have answered
-that a comment cannot be traced to one of them.
+per answer and unattributed comments, never who gave which, and nothing at all until enough
+learners have answered that no answer can be traced to one of them.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from ..storable_text import why_unstorable
 SCALE = ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree")
 YES_NO = ("Yes", "No")
 MAX_COMMENT = 2000
-MIN_GROUP_FOR_COMMENTS = 5
-"""Free-text comments are shown to educators only when at least this many learners answered."""
+MIN_GROUP = 5
+"""Educators see a Part's evaluations only once at least this many learners have answered, so
+that no answer can be traced to one person."""
 
 
 class EvaluationError(ValueError):
@@ -127,17 +128,18 @@ def check(asked: Iterable[Mapping[str, Any]], answers: Any) -> dict[str, Any]:
 
 def summary(asked: list[dict[str, Any]], answers: list[dict[str, Any]]) -> dict[str, Any]:
     """The evaluations of a Part in aggregate: per question, how many chose each option; the
-    comments shuffled and unattributed, once MIN_GROUP_FOR_COMMENTS learners have answered."""
-    out: dict[str, Any] = {"responses": len(answers), "questions": []}
-    show_comments = len(answers) >= MIN_GROUP_FOR_COMMENTS
+    comments shuffled and unattributed; nothing but the number of responses until MIN_GROUP
+    learners have answered."""
+    out: dict[str, Any] = {"responses": len(answers), "questions": [], "withheld": True}
+    if len(answers) < MIN_GROUP:
+        return out
+    out["withheld"] = False
     for q in asked:
         entry: dict[str, Any] = {"id": q["id"], "label": q["label"], "kind": q["kind"]}
         if q["kind"] == "text":
             comments = [a[q["id"]] for a in answers if isinstance(a.get(q["id"]), str)]
-            entry["count"] = len(comments)
-            if show_comments:
-                random.SystemRandom().shuffle(comments)
-                entry["comments"] = comments
+            random.SystemRandom().shuffle(comments)
+            entry["comments"] = comments
         else:
             counts = [0] * len(q["options"])
             for a in answers:
@@ -151,7 +153,6 @@ def summary(asked: list[dict[str, Any]], answers: list[dict[str, Any]]) -> dict[
                     sum((i + 1) * c for i, c in enumerate(counts)) / sum(counts), 2
                 )
         out["questions"].append(entry)
-    out["comments_withheld"] = not show_comments
     return out
 
 
@@ -162,18 +163,17 @@ def render_summary(part: str, result: dict[str, Any]) -> str:
         lines.append("")
         lines.append(q["label"])
         if q["kind"] == "text":
-            lines.append(f"  {q['count']} comments")
-            for c in q.get("comments", []):
+            lines.append(f"  {len(q['comments'])} comments")
+            for c in q["comments"]:
                 lines.append("  - " + " ".join(c.split()))
             continue
         for option, count in zip(q["options"], q["counts"], strict=True):
             lines.append(f"  {option}: {count}")
         if "mean" in q:
             lines.append(f"  mean {q['mean']} of {len(q['options'])}")
-    if result["comments_withheld"] and result["responses"]:
-        lines.append("")
+    if result["withheld"]:
         lines.append(
-            f"Comments are shown once {MIN_GROUP_FOR_COMMENTS} learners have answered, so that "
-            "none can be traced to one person."
+            f"The answers are shown once {MIN_GROUP} learners have answered, so that none can be "
+            "traced to one person."
         )
     return "\n".join(lines) + "\n"

@@ -32,10 +32,9 @@ from .certificate import (
     fields,
     issue,
     provider,
-    split_words,
 )
 from .requirements import CREDIT_PARTS, Standing, part_i, part_ii
-from .runtime import BankSpec, Credit
+from .runtime import BankSpec, Credit, course_view, split_words
 
 _HERE = Path(__file__).parent
 log = logging.getLogger(__name__)
@@ -45,38 +44,6 @@ BEFORE_LEARNER = (
 )
 TEST_PARTS = ("I",)
 """Parts with a post-test."""
-
-
-def course_view(credit: Credit) -> dict[str, Any]:
-    """The course record as the page shows it (on this page and the navigator)."""
-    c = credit.course
-    if c is None:
-        return {}
-    return {
-        "title": c["title"],
-        "version": c["version"],
-        "audience": c["target_audience"],
-        "coi": c["conflict_of_interest"],
-        "support": c["commercial_support"],
-        "contributors": [
-            f"{p['name']}, {p['credentials']} ({p['role']}). {p['disclosure']}"
-            for p in c["contributors"]
-        ],
-        "references": [r["citation"] for r in c["references"]],
-        "parts": [
-            {
-                "part": p["part"],
-                "title": p["title"],
-                "hours": p["hours"],
-                "split": split_words(p.get("categories") or {}),
-                "format": p["format"],
-                "level": p["level"],
-                "objectives": p["objectives"],
-                "requirements": p["requirements"],
-            }
-            for p in c["parts"]
-        ],
-    }
 
 
 def growth(store: Store, learner: Learner, modules: list[Any]) -> list[dict[str, Any]]:

@@ -17,6 +17,20 @@ from typing import Any
 from ..case.runtime import _write, cache_dir
 from ..paths import data_dir
 
+CATEGORY_WORDS = {
+    "clinical": "clinical",
+    "pain and symptom management": "pain and symptom management",
+    "cross-cultural": "cultural competence",
+    "ethics": "ethics",
+}
+"""How certificates and the course record name each CE category."""
+
+
+def split_words(categories: dict[str, float]) -> str:
+    """A Part's hours by category in words: '2 clinical, 3.5 pain and symptom management'."""
+    return ", ".join(f"{h:g} {CATEGORY_WORDS.get(c, c)}" for c, h in categories.items())
+
+
 FORMAT = 1
 CONTENT_FOLDERS = ("cases", "live", "posttest")
 COURSE_FILE = "course.yaml"
@@ -159,3 +173,35 @@ def load_credit(root: Path) -> Credit:
     if content_version(root) == version:
         _write(path, json.dumps(data, sort_keys=True))
     return _credit(data)
+
+
+def course_view(credit: Credit) -> dict[str, Any]:
+    """The course record as the page shows it (on this page and the navigator)."""
+    c = credit.course
+    if c is None:
+        return {}
+    return {
+        "title": c["title"],
+        "version": c["version"],
+        "audience": c["target_audience"],
+        "coi": c["conflict_of_interest"],
+        "support": c["commercial_support"],
+        "contributors": [
+            f"{p['name']}, {p['credentials']} ({p['role']}). {p['disclosure']}"
+            for p in c["contributors"]
+        ],
+        "references": [r["citation"] for r in c["references"]],
+        "parts": [
+            {
+                "part": p["part"],
+                "title": p["title"],
+                "hours": p["hours"],
+                "split": split_words(p.get("categories") or {}),
+                "format": p["format"],
+                "level": p["level"],
+                "objectives": p["objectives"],
+                "requirements": p["requirements"],
+            }
+            for p in c["parts"]
+        ],
+    }

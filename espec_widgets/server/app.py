@@ -34,6 +34,7 @@ from .handlers import (
     WorkbookRenderHandler,
 )
 from .kernels import WorkbookKernelManager
+from .verify import VerifyHandler
 
 REPLACED = {
     TornadoVoilaHandler: WorkbookRenderHandler,
@@ -80,7 +81,8 @@ class WorkbookVoila(Voila):
                 url_path_join(self.server_url, r"/espec/static/(.*)"),
                 WidgetModuleHandler,
                 {"path": str(PACKAGE)},
-            )
+            ),
+            (url_path_join(self.server_url, r"/verify"), VerifyHandler),
         ]
         for spec in super().init_handlers():
             pattern, cls, *rest = spec
