@@ -56,8 +56,8 @@ function render({ model, el: host }) {
       const list = el("ul", { class: "espec-credit-requirements", "aria-label": `What Part ${p.part} needs` });
       for (const r of p.requirements) {
         const li = el("li", { "data-met": r.met ? "yes" : "no" });
-        li.append(el("strong", {}, r.met ? "Done: " : "Still to do: "), document.createTextNode(r.label + ". "),
-          el("span", { class: "espec-hint" }, r.detail));
+        li.append(el("strong", {}, r.met ? "Done: " : "Still to do: "), document.createTextNode(r.label + ". "));
+        if (r.detail) li.append(el("span", { class: "espec-hint" }, r.detail));
         list.append(li);
       }
       sec.append(list);

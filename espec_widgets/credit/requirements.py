@@ -48,7 +48,7 @@ def _evaluation(store: Store, learner: Learner, part: str) -> tuple[Requirement,
             "evaluation",
             "Complete the evaluation",
             done is not None,
-            "Done." if done is not None else "Tell us how this Part met your needs.",
+            "" if done is not None else "Tell us how this Part met your needs.",
         ),
         done.submitted_at if done is not None else None,
     )
@@ -76,7 +76,7 @@ def part_i(store: Store, learner: Learner, modules: list[Any]) -> Standing:
         "Complete every activity of "
         + ("the Part I case" if len(in_part) == 1 else f"the {len(in_part)} Part I cases"),
         bool(in_part) and not left,
-        "Done." if in_part and not left else f"{len(left)} of {len(in_part)} still to finish.",
+        "" if in_part and not left else f"{len(left)} of {len(in_part)} still to finish.",
     )
     attempts = store.credit.find_attempts(learner, "I")
     passing = next((a for a in attempts if a.passed), None)
