@@ -33,7 +33,7 @@ def test_every_setting_is_documented_with_its_default() -> None:
 
 def test_settings_are_read_from_the_environment_given() -> None:
     empty = config.settings({})
-    assert empty == config.Settings(None, None, False, None, False, "", 0.9, False)
+    assert empty == config.Settings(None, None, False, None, False, "", 0.9, False, None, {})
     given = config.settings(
         {
             config.ROOT_ENV: "/srv/course",
@@ -52,3 +52,10 @@ def test_settings_are_read_from_the_environment_given() -> None:
     assert given.root == Path("/srv/course") and given.db_url.startswith("postgresql")
     assert given.strict and given.page_assets and given.cache_dir == Path("/tmp/c")
     assert not config.settings({config.STRICT_ENV: "0"}).strict
+    assert config.settings({config.POSTTEST_LENGTH_ENV: "12"}).posttest_length == 12
+    for bad in ("many", "0", "501"):
+        assert config.settings({config.POSTTEST_LENGTH_ENV: bad}).posttest_length is None
+    provider = config.settings(
+        {config.PROVIDER_NAME_ENV: "  Ardell   Hospice ", config.APPROVAL_PERIOD_ENV: " "}
+    ).provider
+    assert provider == {"name": "Ardell Hospice"}

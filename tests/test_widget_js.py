@@ -81,7 +81,7 @@ def test_one_prelude_serves_every_widget_module() -> None:
 
     package = PRELUDE.parent
     modules = [p for p in package.rglob("*.js") if p != PRELUDE and "share" not in p.parts]
-    assert len(modules) == 17
+    assert len(modules) == 18
     for module in modules:
         text = module.read_text()
         assert "function el(" not in text and "pagehide" not in text, module.name
@@ -91,7 +91,9 @@ def test_one_prelude_serves_every_widget_module() -> None:
     assert "function el(" in prelude and "function autosave(" in prelude
     classes = [widget_class(name) for name in WIDGETS]
     classes += [EncounterPlayer, LearnerBar, Navigator, CaseOutline, WhereNext, DebriefGate]
-    classes += [LiveLearner, InstructorConsole]
+    from espec_widgets.credit.page import CreditCentre
+
+    classes += [LiveLearner, InstructorConsole, CreditCentre]
     for cls in classes:
         assert cls._module is not None, cls.__name__
         assert cls._esm == prelude + cls._module.read_text(), cls.__name__

@@ -160,6 +160,11 @@ def load_credit(root: Path) -> Credit:
     Raises CaseFileError when a file is not valid.
     """
     version = content_version(root)
+    data_folder = data_dir(root)
+    if not (data_folder / COURSE_FILE).is_file() and not any(
+        (data_folder / "posttest").glob("*.yaml")
+    ):
+        return Credit(version, None, {})  # no credit offered: nothing to validate
     path = _cache_path(version)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

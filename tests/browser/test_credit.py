@@ -43,7 +43,10 @@ def credit_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Se
     env = {**os.environ, "ESPEC_DB_URL": url, "ESPEC_CACHE_DIR": str(root.parent / "cache")}
     subprocess.run(
         [sys.executable, "-m", "espec_widgets.cli", "--root", str(root), "build"],
-        cwd=root, env=env, check=True, capture_output=True,
+        cwd=root,
+        env=env,
+        check=True,
+        capture_output=True,
     )
     with serve_workbook(root, root.parent / "serve.log", env=env) as served:
         yield served, url
@@ -170,10 +173,19 @@ def test_three_learners_earn_and_fail_and_verify(
         _evaluate(ana, "I")
         ana.screenshot(path=str(ARTIFACTS / "credit-part-1.png"), full_page=True)
         cert_id, text = _certificate(ana, "I", "Ana M. Credit", number="SW-12345", state="Ardell")
-        for value in ("Certificate of Completion", "Ana M. Credit", "SW-12345 (Ardell)",
-                      "A fixture course for tests", "Part I: Fixture cases", "0.1",
-                      "0.1 ethics", "self-paced online", dt.date.today().isoformat(), cert_id,
-                      "It does not claim approval of the program"):
+        for value in (
+            "Certificate of Completion",
+            "Ana M. Credit",
+            "SW-12345 (Ardell)",
+            "A fixture course for tests",
+            "Part I: Fixture cases",
+            "0.1",
+            "0.1 ethics",
+            "self-paced online",
+            dt.date.today().isoformat(),
+            cert_id,
+            "It does not claim approval of the program",
+        ):
             assert value in text, value
         assert _serious(ana) == [], "axe: the credit page with a certificate"
 
@@ -210,8 +222,10 @@ def test_three_learners_earn_and_fail_and_verify(
         ben.get_by_role("button", name="Close the review").click()
         ben.get_by_role("button", name="Take the post-test (5 questions)").click()
         second = _take_test(ben, right=4)
-        all_stems = {f"Fixture question {n}, about who decides for a patient without capacity?"
-                     for n in range(1, 9)}
+        all_stems = {
+            f"Fixture question {n}, about who decides for a patient without capacity?"
+            for n in range(1, 9)
+        }
         assert all_stems - first <= second, "the retake asks the three questions not asked before"
         expect(ben.get_by_role("heading", name="You passed the post-test")).to_be_visible()
 
@@ -221,11 +235,24 @@ def test_three_learners_earn_and_fail_and_verify(
         store = open_store(url)
         learner = store.find_learner(_token(resume))
         t0 = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
-        agenda = [{"id": "one", "title": "One", "minutes": 150, "narrative": "", "scenes": [],
-                   "poll": None, "wall": None}]
+        agenda = [
+            {
+                "id": "one",
+                "title": "One",
+                "minutes": 150,
+                "narrative": "",
+                "scenes": [],
+                "poll": None,
+                "wall": None,
+            }
+        ]
         session = store.live.add_session(
-            agenda, scenario_id="fixture-live", title="The fixture session",
-            planned_minutes=150, created_by="Dana Ruiz, LCSW", now=t0,
+            agenda,
+            scenario_id="fixture-live",
+            title="The fixture session",
+            planned_minutes=150,
+            created_by="Dana Ruiz, LCSW",
+            now=t0,
         )
         here = store.live.join(session.id, learner, now=t0)
         store.live.update_stage(session.id, 0, now=t0)
@@ -239,8 +266,14 @@ def test_three_learners_earn_and_fail_and_verify(
         expect(part_ii).to_contain_text("Attended “The fixture session”")
         _evaluate(cy, "II")
         cert_ii, text = _certificate(cy, "II", "Cy Credit")
-        for value in ("Cy Credit", "Part II: Fixture live session", "2.5 clinical",
-                      "live interactive webinar", "Instructor Dana Ruiz, LCSW", cert_ii):
+        for value in (
+            "Cy Credit",
+            "Part II: Fixture live session",
+            "2.5 clinical",
+            "live interactive webinar",
+            "Instructor Dana Ruiz, LCSW",
+            cert_ii,
+        ):
             assert value in text, value
         cy.screenshot(path=str(ARTIFACTS / "credit-part-2.png"), full_page=True)
     finally:

@@ -32,6 +32,7 @@ def test_build_writes_every_generated_file(workbook: Path) -> None:
         "notebooks/guides/family-meetings.pdf",
         "notebooks/index.ipynb",
         "notebooks/live.ipynb",
+        "notebooks/credit.ipynb",
         "staff/console.ipynb",
         "voila.json",
     }

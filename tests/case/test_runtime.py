@@ -73,14 +73,22 @@ def test_cache_dir_default_is_per_user(monkeypatch: pytest.MonkeyPatch) -> None:
         "page.resume()\n",
         "from espec_widgets.navigator import open_navigator\npage = open_navigator(); page.resume()\n",
         "from espec_widgets.live.learner import open_live_page\npage = open_live_page(); page.resume()\n",
+        "from espec_widgets.credit.page import open_credit_page\n"
+        "page = open_credit_page(); page.resume()\n",
     ],
-    ids=["case page", "navigator", "live page"],
+    ids=["case page", "navigator", "live page", "credit page"],
 )
 def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path, page: str) -> None:
     """A case page or the navigator on a built workbook loads neither pydantic nor the YAML
     parser, nor pandas, plotting, Voilà, the PDF tools or the Markdown and HTML sanitiser."""
+    from espec_widgets.credit.runtime import load_credit
+
+    from ..credit.conftest import add_credit_files
+
+    add_credit_files(workbook)  # a course record and a post-test bank, as the program has
     source = workbook / "data" / "cases" / "minimal-case.yaml"
     load_runtime_case(source)  # as `espec build` does
+    load_credit(workbook)
     heavy = {"pydantic", "ruamel", "pandas", "matplotlib", "voila", "weasyprint", "mistune", "nh3"}
     code = (
         "import sys, os\n"
