@@ -20,7 +20,7 @@ LIBRARY = load_library(PROJECT / "data")
 ARTIFACTS = PROJECT / "test-artifacts"
 CASES = sorted(LIBRARY.cases, key=lambda c: c.id)
 PAGES = (
-    ["index.ipynb", "live.ipynb"]
+    ["index.ipynb", "live.ipynb", "credit.ipynb"]
     + [LIBRARY.notebook(c.id) for c in CASES]
     + [f"guides/{g}.ipynb" for g in sorted(LIBRARY.guides)]
 )
@@ -47,6 +47,10 @@ def test_no_serious_or_critical_violations(page: Page, server: str, path: str) -
     elif path == "live.ipynb":  # the join form (a session's stages: test_live_session.py)
         start_learner(page, server, url, "Axe Tester")
         expect(page.get_by_label("Session code")).to_be_visible()
+    elif path == "credit.ipynb":  # the requirements and course record (the test: test_credit.py)
+        start_learner(page, server, url, "Axe Tester")
+        expect(page.get_by_text("Still to do: Complete every activity").first).to_be_visible()
+        page.get_by_text("About this course").click()
     else:
         page.goto(server + url)
         expect(page.get_by_role("heading").first).to_be_visible()
