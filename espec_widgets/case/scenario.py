@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .base import ShortText, Slug, Text, _Model
 from .crossref import Found, _duplicates
-from .schema import Jurisdiction, Person, Review, Scene
+from .schema import Jurisdiction, Person, Review, Scene, _measurable
 from .vocabulary import Domain
 
 MAX_STAGE_MINUTES = 90
@@ -75,7 +75,7 @@ class Scenario(_Model):
     main_domain: Domain
     domains: Annotated[list[Domain], Field(min_length=1)]
     summary: Text
-    objectives: Annotated[list[Text], Field(min_length=1)]
+    objectives: Annotated[list[Annotated[Text, AfterValidator(_measurable)]], Field(min_length=1)]
     guides: Annotated[list[Slug], Field(min_length=1)]
     people: list[Person] = Field(default_factory=list)
     jurisdiction: Jurisdiction | None = None

@@ -71,7 +71,18 @@ SCHEMA_VERSION = 1
 
 # Measurable verbs for objectives (Bloom-style). Vague verbs get a specific hint instead.
 VAGUE_VERBS = frozenset(
-    {"understand", "know", "appreciate", "learn", "be", "become", "realize", "realise"}
+    {
+        "understand",
+        "know",
+        "appreciate",
+        "learn",
+        "be",
+        "become",
+        "realize",
+        "realise",
+        "examine",
+        "reflect",
+    }
 )
 
 
