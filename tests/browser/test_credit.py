@@ -207,6 +207,9 @@ def test_three_learners_earn_and_fail_and_verify(
         stranger.get_by_role("button", name="Verify").click()
         expect(stranger.get_by_role("status")).to_contain_text("Not valid")
         assert stranger.evaluate("window.__x") is None
+        answer = stranger.request.get(f"{server}/verify?id={cert_id}")
+        assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+        assert answer.headers["cache-control"] == "no-store" and "Ana M. Credit" in answer.text()
 
         # Ben fails, sees what to revisit, and retakes with a new draw.
         ben = new_page()
