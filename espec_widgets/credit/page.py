@@ -21,6 +21,7 @@ import traitlets as t
 
 from ..activities._kernel_owned import KernelOwnedWidget
 from ..config import settings
+from ..privacy import warning_for
 from ..store import Learner, Store
 from ..store.credit import CreditError
 from . import evaluation as ev
@@ -131,6 +132,7 @@ class CreditCentre(KernelOwnedWidget):
         self._modules = modules
         self._learner: Learner | None = None
         self._standing: dict[str, Standing] = {}
+        self._warned: set[str] = set()  # comments the learner was warned about and kept
         self.course = course_view(credit)
 
     # -- state ----------------------------------------------------------------------------------
@@ -139,12 +141,25 @@ class CreditCentre(KernelOwnedWidget):
         self.ready = True
         self.status = ""
         self.refresh()
-        open_attempt = next(
-            (a for a in self._store.credit.find_attempts(learner, "I") if a.submitted_at is None),
-            None,
-        )
-        if open_attempt is not None and self._bank("I") is not None:
+        if (open_attempt := self._open_attempt("I")) is not None:
             self._show_attempt(open_attempt)
+
+    def _open_attempt(self, part: str) -> Any:
+        """The learner's unsubmitted attempt, if the bank still holds every question it drew
+        and the post-test is still open to them (an attempt drawn from an edited bank, or left
+        open once passed, is set aside, unsubmitted, and a new one is drawn)."""
+        assert self._learner is not None
+        bank = self._bank(part)
+        view = next((v for v in self.parts if v["part"] == part), {})
+        if bank is None or not view.get("can_test"):
+            return None
+        attempts = self._store.credit.find_attempts(self._learner, part)
+        last = next((a for a in reversed(attempts) if a.submitted_at is None), None)
+        if last is None or any(bank.item(i) is None for i, _ in last.items):
+            return None
+        if any(len(order) != len(bank.item(i).options) for i, order in last.items):  # type: ignore[union-attr]
+            return None
+        return last
 
     def _bank(self, part: str) -> BankSpec | None:
         return self._credit.banks.get(part)
@@ -248,9 +263,7 @@ class CreditCentre(KernelOwnedWidget):
         bank = self._bank(p)
         assert bank is not None
         previous = self._store.credit.find_attempts(self._learner, p)
-        if (
-            open_attempt := next((a for a in previous if a.submitted_at is None), None)
-        ) is not None:
+        if (open_attempt := self._open_attempt(p)) is not None:
             self._show_attempt(open_attempt)
             self._tell("Your post-test is open where you left it.")
             return
@@ -334,6 +347,16 @@ class CreditCentre(KernelOwnedWidget):
         assert record is not None
         try:
             clean = ev.check(ev.questions(record), answers)
+            comments = [v for v in clean.values() if isinstance(v, str)]
+            warning = next((w for c in comments if (w := warning_for(c))), "")
+            if warning and not set(comments) <= self._warned:
+                self._warned.update(comments)
+                self._refuse(
+                    "evaluate",
+                    "a comment looks identifying",
+                    tell=f"{warning} Change it, or submit again to send it as it is.",
+                )
+                return
             self._store.credit.add_evaluation(self._learner, p, clean)
         except (ev.EvaluationError, CreditError) as exc:
             self._refuse("evaluate", "evaluation refused", tell=str(exc))

@@ -497,3 +497,36 @@ def test_credit_files_change_the_content_version(credit_workbook: Path) -> None:
     path.write_text(path.read_text() + "\n", encoding="utf-8")
     assert content_version(credit_workbook) != before
     add_credit_files  # noqa: B018  (the fixture helper is also used by the browser test)
+
+
+def test_an_identifying_comment_is_warned_about_once_then_kept_if_the_learner_wants(
+    store: Store, centre: CreditCentre
+) -> None:
+    learner = _learner(store, centre)
+    send(centre, event="open_evaluation", part="I")
+    asked = centre.evaluation["questions"]
+    answers = {q["id"]: 3 for q in asked if q["kind"] == "scale"} | {"bias": 0}
+    answers["change"] = "My patient, DOB 03/04/1950, MRN 123456, would have liked more cases."
+    send(centre, event="evaluate", part="I", answers=answers)
+    assert centre.status.startswith("This text seems to contain a date and a record")
+    assert centre.status.endswith("Change it, or submit again to send it as it is.")
+    assert store.credit.find_evaluation(learner, "I") is None
+    send(centre, event="evaluate", part="I", answers=answers)
+    found = store.credit.find_evaluation(learner, "I")
+    assert found is not None and found.answers["change"] == answers["change"]
+
+
+def test_an_attempt_drawn_from_an_edited_bank_is_set_aside(
+    store: Store, centre: CreditCentre, credit: Credit
+) -> None:
+    learner = _learner(store, centre)
+    _complete_cases(store, centre, learner)
+    stale = store.credit.add_attempt(learner, "I", "old", [("gone-item", [0, 1, 2, 3])])
+    centre.start(learner)
+    assert not centre.test  # not shown: its question is no longer in the bank
+    send(centre, event="start_test", part="I")
+    assert centre.test["attempt"] != stale.id and len(centre.test["questions"]) == 5
+    # Reopening the page shows the new attempt where the learner left it.
+    again = CreditCentre(store, credit, centre._modules)
+    again.start(learner)
+    assert again.test["attempt"] == centre.test["attempt"]
