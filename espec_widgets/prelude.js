@@ -198,3 +198,18 @@ function fromTree(tree, cls = "espec-text", tag = "div") {
   build(tree, box);
   return box;
 }
+
+// A file the kernel sent ({event: "download", name, type, data in base64}) saved by the browser,
+// from a blob URL that is let go shortly after; returns the file's name, or "" for any other
+// message.
+function saveDownload(msg) {
+  if (!msg || msg.event !== "download") return "";
+  const bytes = Uint8Array.from(atob(msg.data), (c) => c.charCodeAt(0));
+  const url = URL.createObjectURL(new Blob([bytes], { type: msg.type }));
+  const a = el("a", { href: url, download: msg.name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+  return msg.name;
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 import traceback
 from pathlib import Path
@@ -101,6 +102,18 @@ class KernelOwnedWidget(anywidget.AnyWidget):
         super().__init__(**kwargs)
         self._constructed = True
         self.on_msg(self._on_message)
+
+    def send_download(self, name: str, kind: str, data: bytes) -> None:
+        """Hand the page a file to save (a report, a certificate): the prelude's saveDownload
+        turns this message into a download, so nothing is ever put in an address."""
+        self.send(
+            {
+                "event": "download",
+                "name": name,
+                "type": kind,
+                "data": base64.b64encode(data).decode("ascii"),
+            }
+        )
 
     # -- refusals -------------------------------------------------------------------------------
     _refused = False

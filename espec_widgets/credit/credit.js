@@ -317,16 +317,7 @@ function render({ model, el: host }) {
     courseBox.append(det);
   }
 
-  model.on("msg:custom", (msg) => {
-    if (!msg || msg.event !== "download") return;
-    const bytes = Uint8Array.from(atob(msg.data), (ch) => ch.charCodeAt(0));
-    const url = URL.createObjectURL(new Blob([bytes], { type: msg.type }));
-    const a = el("a", { href: url, download: msg.name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-  });
+  model.on("msg:custom", saveDownload);  // the kernel says "Downloaded ..." in the status
 
   const drawStatus = () => { status.textContent = model.get("status"); };
   model.on("change:status", drawStatus);

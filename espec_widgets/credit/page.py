@@ -11,7 +11,6 @@ rationale.
 
 from __future__ import annotations
 
-import base64
 import logging
 import re
 from pathlib import Path
@@ -400,14 +399,7 @@ class CreditCentre(KernelOwnedWidget):
             return
         data = certificate_pdf(cert)
         name = re.sub(r"[^A-Za-z0-9-]+", "-", f"certificate-part-{p}-{cert.id}") + ".pdf"
-        self.send(
-            {
-                "event": "download",
-                "name": name,
-                "type": "application/pdf",
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-        )
+        self.send_download(name, "application/pdf", data)
         self._tell(f"Downloaded {name}.")
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:

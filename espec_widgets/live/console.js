@@ -283,15 +283,8 @@ function render({ model, el: host }) {
   }
 
   model.on("msg:custom", (msg) => {
-    if (!msg || msg.event !== "download") return;
-    const bytes = Uint8Array.from(atob(msg.data), (c) => c.charCodeAt(0));
-    const url = URL.createObjectURL(new Blob([bytes], { type: msg.type }));
-    const a = el("a", { href: url, download: msg.name });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10000);
-    status.textContent = `Downloaded ${msg.name}.`;
+    const name = saveDownload(msg);
+    if (name) status.textContent = `Downloaded ${name}.`;
   });
 
   function sync() {

@@ -11,7 +11,6 @@ the facilitator notes, the roster, the end and the report.
 
 from __future__ import annotations
 
-import base64
 import logging
 import time
 from pathlib import Path
@@ -391,14 +390,7 @@ class InstructorConsole(KernelOwnedWidget):
             data, kind = report_csv(state, share=share).encode("utf-8"), "text/csv"
         else:
             data, kind = report_pdf(state, share=share), "application/pdf"
-        self.send(
-            {
-                "event": "download",
-                "name": name,
-                "type": kind,
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-        )
+        self.send_download(name, kind, data)
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if event == "unlock":

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from espec_widgets.store import open_store
 
 from ..conftest import FIXTURES
-from ..credit.conftest import add_credit_files
+from ..credit.conftest import add_credit_files, ended_session
 from .conftest import Served, serve_workbook, start_learner
 from .test_accessibility import _serious
 
@@ -237,31 +237,7 @@ def test_three_learners_earn_and_fail_and_verify(
         resume = start_learner(cy, server, CREDIT_PAGE, "Cy Credit")
         store = open_store(url)
         learner = store.find_learner(_token(resume))
-        t0 = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
-        agenda = [
-            {
-                "id": "one",
-                "title": "One",
-                "minutes": 150,
-                "narrative": "",
-                "scenes": [],
-                "poll": None,
-                "wall": None,
-            }
-        ]
-        session = store.live.add_session(
-            agenda,
-            scenario_id="fixture-live",
-            title="The fixture session",
-            planned_minutes=150,
-            created_by="Dana Ruiz, LCSW",
-            now=t0,
-        )
-        here = store.live.join(session.id, learner, now=t0)
-        store.live.update_stage(session.id, 0, now=t0)
-        for minute in range(0, 150, 10):
-            store.live.heartbeat(here, now=t0 + dt.timedelta(minutes=minute))
-        store.live.end_session(session.id, now=t0 + dt.timedelta(minutes=150))
+        ended_session(store, "The fixture session", [learner])
         store.engine.dispose()
         cy.goto(resume)
         part_ii = cy.get_by_role("region", name="Part II: Fixture live session")

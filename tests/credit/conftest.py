@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+
+from espec_widgets.store import Learner, Store
 
 from ..conftest import FIXTURES
 
@@ -31,3 +35,42 @@ def credit_workbook(workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("ESPEC_ROOT", str(workbook))
     monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
     return workbook
+
+
+def ended_session(
+    store: Store,
+    title: str,
+    present: Sequence[Learner],
+    *,
+    left_early: Sequence[Learner] = (),
+    instructor: str = "Dana Ruiz, LCSW",
+) -> None:
+    """A 150-minute live session, run to its end and over an hour ago, as the live-session store
+    records it: those present heartbeat throughout, those who left early leave after an hour."""
+    t0 = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
+    stage = {
+        "id": "one",
+        "title": "One",
+        "minutes": 150,
+        "narrative": "",
+        "scenes": [],
+        "poll": None,
+        "wall": None,
+    }
+    session = store.live.add_session(
+        [stage],
+        scenario_id="fixture-live",
+        title=title,
+        planned_minutes=150,
+        created_by=instructor,
+        now=t0,
+    )
+    here = [store.live.join(session.id, learner, now=t0) for learner in present]
+    gone = [store.live.join(session.id, learner, now=t0) for learner in left_early]
+    store.live.update_stage(session.id, 0, now=t0)
+    for attendance in gone:
+        store.live.leave(attendance, now=t0 + dt.timedelta(minutes=60))
+    for minute in range(0, 150, 10):
+        for attendance in here:
+            store.live.heartbeat(attendance, now=t0 + dt.timedelta(minutes=minute))
+    store.live.end_session(session.id, now=t0 + dt.timedelta(minutes=150))

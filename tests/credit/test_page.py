@@ -4,7 +4,6 @@ evaluation, certificates and their verification, and everything a tampered page 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import random
@@ -23,7 +22,7 @@ from espec_widgets.credit.runtime import Credit, content_version, load_credit
 from espec_widgets.navigator import load_modules
 from espec_widgets.store import Learner, Store, open_store
 
-from .conftest import add_credit_files
+from .conftest import add_credit_files, ended_session
 
 
 def send(widget: Any, **content: Any) -> None:
@@ -78,6 +77,22 @@ def _evaluate(centre: CreditCentre, part: str) -> None:
     answers = {q["id"]: 3 for q in asked if q["kind"] == "scale"} | {"bias": 0}
     send(centre, event="evaluate", part=part, answers=answers)
     assert centre.status.startswith(f"Thank you: your evaluation of Part {part}")
+
+
+def _certified_part_i(store: Store, centre: CreditCentre, credit: Credit, learner: Learner) -> None:
+    """Every case done, the post-test answered right, the evaluation done, the certificate
+    asked for as "Ana Tester"."""
+    _complete_cases(store, centre, learner)
+    send(centre, event="start_test", part="I")
+    test = centre.test
+    send(
+        centre,
+        event="submit_test",
+        attempt=test["attempt"],
+        answers=_answers(credit, test, right=len(test["questions"])),
+    )
+    _evaluate(centre, "I")
+    send(centre, event="certificate", part="I", name="Ana Tester")
 
 
 def _part(centre: CreditCentre, part: str) -> dict[str, Any]:
@@ -190,16 +205,7 @@ def test_verification_tells_altered_unknown_and_revoked_ids_apart(
     store: Store, centre: CreditCentre, credit: Credit, capsys: pytest.CaptureFixture[str]
 ) -> None:
     learner = _learner(store, centre)
-    _complete_cases(store, centre, learner)
-    send(centre, event="start_test", part="I")
-    send(
-        centre,
-        event="submit_test",
-        attempt=centre.test["attempt"],
-        answers=_answers(credit, centre.test, right=5),
-    )
-    _evaluate(centre, "I")
-    send(centre, event="certificate", part="I", name="Ana Tester")
+    _certified_part_i(store, centre, credit, learner)
     cert_id = _part(centre, "I")["certificate"]["id"]
     assert store.credit.verify(cert_id).genuine
 
@@ -326,33 +332,7 @@ def test_part_ii_rests_on_attendance_recorded_by_the_live_session(
 ) -> None:
     learner = _learner(store, centre)
     absent = store.add_learner("Left Early")
-    t0 = dt.datetime.now(dt.UTC) - dt.timedelta(hours=3)
-    agenda = [
-        {
-            "id": "one",
-            "title": "One",
-            "minutes": 150,
-            "narrative": "",
-            "scenes": [],
-            "poll": None,
-            "wall": None,
-        }
-    ]
-    session = store.live.add_session(
-        agenda,
-        scenario_id="fixture-live",
-        title="A fixture session",
-        planned_minutes=150,
-        created_by="Dana Ruiz, LCSW",
-        now=t0,
-    )
-    here = store.live.join(session.id, learner, now=t0)
-    gone = store.live.join(session.id, absent, now=t0)
-    store.live.update_stage(session.id, 0, now=t0)
-    store.live.leave(gone, now=t0 + dt.timedelta(minutes=60))
-    for minute in range(0, 150, 10):
-        store.live.heartbeat(here, now=t0 + dt.timedelta(minutes=minute))
-    store.live.end_session(session.id, now=t0 + dt.timedelta(minutes=150))
+    ended_session(store, "A fixture session", [learner], left_early=[absent])
 
     centre.refresh()
     attendance = _part(centre, "II")["requirements"][0]
@@ -381,16 +361,7 @@ def test_a_configured_provider_is_stated_in_ace_s_words(
     }.items():
         monkeypatch.setenv(name, value)
     learner = _learner(store, centre)
-    _complete_cases(store, centre, learner)
-    send(centre, event="start_test", part="I")
-    send(
-        centre,
-        event="submit_test",
-        attempt=centre.test["attempt"],
-        answers=_answers(credit, centre.test, right=5),
-    )
-    _evaluate(centre, "I")
-    send(centre, event="certificate", part="I", name="Ana Tester")
+    _certified_part_i(store, centre, credit, learner)
     statement = _part(centre, "I")["certificate"]["statement"]
     assert statement.startswith(
         "Ardell Hospice Education, provider #1234, is approved as a provider for social work "
