@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .case.errors import CaseFileError
 
@@ -272,6 +274,144 @@ def cmd_evaluation(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_learner(store: Any, who: str) -> Any:
+    """The learner an operator names (display name or JupyterHub user), if exactly one."""
+    found = store.data.find_learners_named(who)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        print(f"espec: no learner goes by {who!r}", file=sys.stderr)
+    else:
+        print(
+            f"espec: {len(found)} learners go by {who!r}; ask the learner to use "
+            "Delete my data on their own My journal page",
+            file=sys.stderr,
+        )
+    return None
+
+
+def cmd_learner(args: argparse.Namespace) -> int:
+    import json
+
+    from .store import open_store
+    from .store.learner_data import KEPT
+
+    store = open_store(args.url, upgrade=True)
+    learner = _one_learner(store, args.name)
+    if learner is None:
+        return 1
+    if args.action == "export":
+        text = json.dumps(store.data.export(learner), indent=2, ensure_ascii=False)
+        if args.output:
+            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            print(f"wrote {args.output}")
+        else:
+            print(text)
+        return 0
+    counts = store.data.count_rows(learner)
+    print(
+        f"{learner.display_name}: " + ", ".join(f"{t} {n}" for t, n in sorted(counts.items()) if n)
+    )
+    certificates = counts.get(KEPT, 0)
+    if certificates:
+        print(
+            f"{certificates} certificate(s) stay as a verification record: ID, name, course, "
+            "Part, hours and date; the licence and the link to the learner are removed"
+        )
+    if not args.yes:
+        typed = input(f"Type the learner's name ({learner.display_name}) to delete: ")
+        if " ".join(typed.split()).casefold() != learner.display_name.casefold():
+            print("espec: not deleted (the name typed does not match)", file=sys.stderr)
+            return 1
+    removed = store.data.delete(learner)
+    print("deleted: " + ", ".join(f"{t} {n}" for t, n in sorted(removed.items()) if n))
+    left = sum(store.data.count_rows(learner).values())
+    print("rows of this learner left in the store: " + str(left))
+    return 0 if left == 0 else 1
+
+
+def _since(text: str | None) -> dt.datetime | None:
+    if not text:
+        return None
+    value = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    import json
+
+    from .config import settings
+    from .store import open_store
+    from .xapi.statements import Catalogue, InvalidStatement, Maker, validate
+
+    try:
+        since = _since(args.since)
+    except ValueError:
+        print(
+            f"espec: --since {args.since!r} is not a date or time (e.g. 2026-12-01 or "
+            "2026-12-01T09:00:00Z)",
+            file=sys.stderr,
+        )
+        return 2
+    store = open_store(args.url, upgrade=True)
+    maker = Maker(store, Catalogue.of(_root(args)), settings().public_url)
+    lines: list[str] = []
+    bad = 0
+    for made in maker.for_learners(since=since):
+        try:
+            validate(made.statement)
+        except InvalidStatement as exc:
+            print(f"espec: left out: {exc}", file=sys.stderr)
+            bad += 1
+            continue
+        lines.append(json.dumps(made.statement, ensure_ascii=False, sort_keys=True) + "\n")
+    n = len(lines)
+    if args.output:
+        Path(args.output).write_text("".join(lines), encoding="utf-8")
+    else:
+        sys.stdout.writelines(lines)
+    print(f"{n} statements" + (f", {bad} left out" if bad else ""), file=sys.stderr)
+    return 0 if not bad else 1
+
+
+def cmd_xapi(args: argparse.Namespace) -> int:
+    import threading
+
+    from .config import settings
+    from .store import open_store
+    from .xapi.forward import Forwarder
+
+    store = open_store(args.url, upgrade=True)
+    if args.action == "status":
+        counts = store.outbox.find_counts()
+        print(", ".join(f"{k} {v}" for k, v in counts.items()))
+        return 0
+    config = settings()
+    if not config.lrs.get("url"):
+        print("espec: no LRS is configured: set ESPEC_LRS_URL (docs/data.md)", file=sys.stderr)
+        return 2
+    forwarder = Forwarder(store, _root(args), public_url=config.public_url, lrs=config.lrs)
+    if args.once:
+        queued = forwarder.sync()
+        delivery = forwarder.deliver()
+        forwarder.close()
+        print(
+            f"queued {queued}; delivered {delivery.sent}"
+            + (
+                f"; {delivery.failed} wait for a retry ({delivery.error})"
+                if delivery.failed
+                else ""
+            )
+        )
+        return 0 if not delivery.failed else 1
+    stop = threading.Event()
+    try:
+        forwarder.run(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from .store import StoreVersionError, upgrade
 
@@ -391,6 +531,36 @@ def parser() -> argparse.ArgumentParser:
         "--url", help="the database URL (default: $ESPEC_DB_URL, else the per-user file)"
     )
     evaluation.set_defaults(func=cmd_evaluation)
+
+    url_help = "the database URL (default: $ESPEC_DB_URL, else the per-user file)"
+    learner = sub.add_parser(
+        "learner", help="one learner's data: export it as JSON, or delete it from the store"
+    )
+    learner.add_argument("action", choices=["export", "delete"])
+    learner.add_argument("name", help="the learner's display name (or JupyterHub user name)")
+    learner.add_argument("--output", "-o", help="export: the JSON file to write (default: stdout)")
+    learner.add_argument(
+        "--yes", action="store_true", help="delete without asking for the name to be typed"
+    )
+    learner.add_argument("--url", help=url_help)
+    learner.set_defaults(func=cmd_learner)
+
+    export = sub.add_parser("export", help="export learning records: xapi as JSON Lines")
+    export.add_argument("kind", choices=["xapi"])
+    export.add_argument(
+        "--since", help="only events at or after this date or time (ISO 8601, UTC if no zone)"
+    )
+    export.add_argument("--output", "-o", help="the .jsonl file to write (default: stdout)")
+    export.add_argument("--url", help=url_help)
+    export.set_defaults(func=cmd_export)
+
+    xapi = sub.add_parser(
+        "xapi", help="forward xAPI statements to the LRS (ESPEC_LRS_URL), or show the outbox"
+    )
+    xapi.add_argument("action", choices=["forward", "status"])
+    xapi.add_argument("--once", action="store_true", help="one round, then exit")
+    xapi.add_argument("--url", help=url_help)
+    xapi.set_defaults(func=cmd_xapi)
 
     db = sub.add_parser("db", help="the store's schema: see its revision, upgrade it")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -27,6 +27,11 @@ PROVIDER_NUMBER_ENV = "ESPEC_PROVIDER_NUMBER"
 APPROVAL_BODY_ENV = "ESPEC_APPROVAL_BODY"
 APPROVAL_STATEMENT_ENV = "ESPEC_APPROVAL_STATEMENT"
 APPROVAL_PERIOD_ENV = "ESPEC_APPROVAL_PERIOD"
+PUBLIC_URL_ENV = "ESPEC_PUBLIC_URL"
+LRS_URL_ENV = "ESPEC_LRS_URL"
+LRS_USERNAME_ENV = "ESPEC_LRS_USERNAME"
+LRS_PASSWORD_ENV = "ESPEC_LRS_PASSWORD"
+DEFAULT_PUBLIC_URL = "http://localhost:8866/"
 
 DOCUMENTED: Mapping[str, tuple[str, str]] = {
     ROOT_ENV: (
@@ -84,6 +89,18 @@ DOCUMENTED: Mapping[str, tuple[str, str]] = {
         "the approval statement printed on certificates, in the approving body's words",
     ),
     APPROVAL_PERIOD_ENV: ("unset", "the provider's approval period, e.g. '1/1/2026-1/1/2029'"),
+    PUBLIC_URL_ENV: (
+        DEFAULT_PUBLIC_URL,
+        "the workbook's public address: the home page of learners' xAPI accounts and the base "
+        "of its activity ids, so set it before the first statement is sent",
+    ),
+    LRS_URL_ENV: (
+        "unset (nothing is forwarded)",
+        "the Learning Record Store's xAPI endpoint, e.g. https://lrs.example.org/xAPI/; "
+        "the server then forwards statements through the outbox (docs/data.md)",
+    ),
+    LRS_USERNAME_ENV: ("unset", "the LRS's HTTP Basic user name"),
+    LRS_PASSWORD_ENV: ("unset", "the LRS's HTTP Basic password (never logged)"),
 }
 """Setting -> (default, meaning), as docs/serving.md gives them."""
 
@@ -100,6 +117,8 @@ class Settings:
     staff: bool
     posttest_length: int | None
     provider: dict[str, str]
+    public_url: str
+    lrs: dict[str, str]
 
 
 def _share(text: str | None) -> float:
@@ -116,6 +135,14 @@ def _length(text: str | None) -> int | None:
     except ValueError:
         return None
     return value if value is not None and 1 <= value <= 500 else None
+
+
+def _base(text: str) -> str:
+    """An http(s) address ending in one slash; the default for anything else."""
+    text = text.strip()
+    if not text.startswith(("http://", "https://")) or any(c.isspace() for c in text):
+        return DEFAULT_PUBLIC_URL
+    return text.rstrip("/") + "/"
 
 
 _PROVIDER = {
@@ -142,5 +169,15 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         posttest_length=_length(env.get(POSTTEST_LENGTH_ENV)),
         provider={
             k: " ".join(env[v].split()) for k, v in _PROVIDER.items() if env.get(v, "").strip()
+        },
+        public_url=_base(env.get(PUBLIC_URL_ENV, "")),
+        lrs={
+            k: env[v]
+            for k, v in (
+                ("url", LRS_URL_ENV),
+                ("username", LRS_USERNAME_ENV),
+                ("password", LRS_PASSWORD_ENV),
+            )
+            if env.get(v, "").strip()
         },
     )

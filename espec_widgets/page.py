@@ -87,6 +87,7 @@ class CasePage:
         self.debrief_gate: DebriefGate | None = None
         self.learner: Learner | None = None
         self._reported: tuple[tuple[str, ...], int] | None = None
+        self.visit: Any = None  # store.learner_data.Visit, once the learner is known
 
     def widget(self, activity_id: str) -> ActivityWidget:
         """The widget for an activity, created once per page and bound to the learner's store."""
@@ -184,10 +185,28 @@ class CasePage:
     def start(self, learner: Learner) -> None:
         """The learner is known: restore their saved work and open every activity."""
         self.learner = learner
+        self._open_visit()
         saved = self._saved_work()
         for activity_id, widget in self.widgets.items():
             self._bind(activity_id, widget, saved)
         self._update_progress()
+
+    def _open_visit(self) -> None:
+        """Record that the learner opened the case (launched, or resumed: see xapi/)."""
+        try:
+            case, store, learner = self._owner()
+            self.visit = store.data.add_visit(learner, case.id)
+        except Exception:  # a summary for learning records; the learner's work is unaffected
+            log.exception("could not record a case visit")
+
+    def _seen(self) -> None:
+        """The page is in use: a save moves the visit's end (at most once a minute)."""
+        if self.visit is None or self.store is None:
+            return
+        try:
+            self.visit = self.store.data.update_visit_seen(self.visit)
+        except Exception:
+            log.exception("could not record a case visit")
 
     def _owner(self) -> tuple[RuntimeCase, Store, Learner]:
         """The case, store and learner that reading or writing work needs (set once known)."""
@@ -221,9 +240,13 @@ class CasePage:
             draft = drafts.get(activity_id)
             widget.restore(draft.text if draft else "")
             case_id = case.id
-            widget.set_saver(
-                lambda text: store.update_or_create_draft(learner, case_id, activity_id, text)
-            )
+
+            def save(text: str) -> int:
+                revision = store.update_or_create_draft(learner, case_id, activity_id, text)
+                self._seen()
+                return revision
+
+            widget.set_saver(save)
             widget.on_saved(self._update_progress)
         else:
             widget.restore_state(payloads.get(activity_id, []))
@@ -234,6 +257,7 @@ class CasePage:
         try:
             case, store, learner = self._owner()
             store.add_response(learner, case.id, activity_id, payload, correct=correct)
+            self._seen()
         except Exception:
             log.exception("could not store a response")
             widget.status += " (This answer could not be saved; please try again.)"

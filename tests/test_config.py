@@ -33,7 +33,9 @@ def test_every_setting_is_documented_with_its_default() -> None:
 
 def test_settings_are_read_from_the_environment_given() -> None:
     empty = config.settings({})
-    assert empty == config.Settings(None, None, False, None, False, "", 0.9, False, None, {})
+    assert empty == config.Settings(
+        None, None, False, None, False, "", 0.9, False, None, {}, config.DEFAULT_PUBLIC_URL, {}
+    )
     given = config.settings(
         {
             config.ROOT_ENV: "/srv/course",
@@ -55,6 +57,14 @@ def test_settings_are_read_from_the_environment_given() -> None:
     assert config.settings({config.POSTTEST_LENGTH_ENV: "12"}).posttest_length == 12
     for bad in ("many", "0", "501"):
         assert config.settings({config.POSTTEST_LENGTH_ENV: bad}).posttest_length is None
+    public = config.settings({config.PUBLIC_URL_ENV: "https://espec.example.org/course"})
+    assert public.public_url == "https://espec.example.org/course/"
+    for bad in ("espec.example.org", "ftp://x/", "https://a b/"):
+        assert config.settings({config.PUBLIC_URL_ENV: bad}).public_url == config.DEFAULT_PUBLIC_URL
+    lrs = config.settings(
+        {config.LRS_URL_ENV: "http://127.0.0.1:8100/xAPI/", config.LRS_PASSWORD_ENV: " "}
+    )
+    assert lrs.lrs == {"url": "http://127.0.0.1:8100/xAPI/"}
     provider = config.settings(
         {config.PROVIDER_NAME_ENV: "  Ardell   Hospice ", config.APPROVAL_PERIOD_ENV: " "}
     ).provider

@@ -93,7 +93,18 @@ class WorkbookVoila(Voila):
         start = getattr(self.kernel_manager, "start_reaping", None)
         if start is not None:
             start()
+        self._start_forwarder()
         super().listen()
+
+    def _start_forwarder(self) -> None:
+        """Forward xAPI statements to the LRS, if one is configured, in a thread of its own."""
+        from ..paths import project_root
+        from ..xapi.forward import start_in_thread
+
+        try:
+            start_in_thread(project_root())
+        except Exception:  # learning records must never keep the workbook from serving
+            self.log.exception("xapi: the forwarder could not start")
 
 
 main = WorkbookVoila.launch_instance

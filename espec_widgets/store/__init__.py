@@ -22,7 +22,9 @@ from .migrations import HEAD, StoreVersionError
 
 if TYPE_CHECKING:
     from .credit import CreditRecords
+    from .learner_data import LearnerData
     from .live import LiveRecords
+    from .outbox import Outbox
 
 __all__ = [
     "HEAD",
@@ -234,6 +236,8 @@ class Store:
         self._secrets: dict[str, bytes] = {}
         self._live: LiveRecords | None = None
         self._credit: CreditRecords | None = None
+        self._data: LearnerData | None = None
+        self._outbox: Outbox | None = None
 
     @property
     def live(self) -> LiveRecords:
@@ -252,6 +256,24 @@ class Store:
 
             self._credit = CreditRecords(self)
         return self._credit
+
+    @property
+    def data(self) -> LearnerData:
+        """The learner's own data: case visits, the whole record, its deletion."""
+        if self._data is None:
+            from .learner_data import LearnerData
+
+            self._data = LearnerData(self)
+        return self._data
+
+    @property
+    def outbox(self) -> Outbox:
+        """xAPI statements waiting for, or delivered to, the Learning Record Store."""
+        if self._outbox is None:
+            from .outbox import Outbox
+
+            self._outbox = Outbox(self)
+        return self._outbox
 
     @contextmanager
     def _read(self) -> Iterator[sa.Connection]:

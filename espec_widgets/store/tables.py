@@ -49,6 +49,8 @@ learners = sa.Table(
     sa.Column("display_name", sa.String(80), nullable=False),
     sa.Column("hub_user", sa.String(255), unique=True),
     sa.Column("created_at", UTCDateTime(), nullable=False),
+    # the learner chose to include their reflection text in xAPI statements (revision 0008)
+    sa.Column("xapi_text", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 responses = sa.Table(
@@ -218,4 +220,33 @@ certificates = sa.Table(
     sa.Column("revoked_at", UTCDateTime()),
     sa.Column("revoke_reason", sa.Text),
     sa.Index("ix_certificates_learner_part", "learner_id", "part"),
+)
+
+# The learner's own data (revision 0008): case visits (for launched, suspended and resumed) and
+# the outbox of xAPI statements waiting for the Learning Record Store.
+case_visits = sa.Table(
+    "case_visits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),  # one case page's kernel, opened by a learner
+    sa.Column("learner_id", sa.ForeignKey("learners.id"), nullable=False),
+    sa.Column("case_id", sa.String(60), nullable=False),
+    sa.Column("resumed", sa.Boolean, nullable=False),  # the learner had worked on the case before
+    sa.Column("started_at", UTCDateTime(), nullable=False),
+    sa.Column("last_seen_at", UTCDateTime(), nullable=False),  # the last save on that page
+    sa.Index("ix_case_visits_learner_case", "learner_id", "case_id"),
+)
+
+xapi_outbox = sa.Table(
+    "xapi_outbox",
+    metadata,
+    sa.Column("id", sa.String(36), primary_key=True),  # the statement's own id (a UUID)
+    sa.Column("learner_id", sa.ForeignKey("learners.id")),
+    sa.Column("statement", sa.JSON, nullable=False),  # exactly what is sent, every time
+    sa.Column("stored_at", UTCDateTime(), nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+    sa.Column("delivered_at", UTCDateTime()),
+    sa.Column("last_error", sa.String(200)),  # the LRS's status or the network error, no content
+    sa.Index("ix_xapi_outbox_due", "delivered_at", "next_attempt_at"),
+    sa.Index("ix_xapi_outbox_learner", "learner_id"),
 )

@@ -1,0 +1,174 @@
+"""Forwarding statements to a Learning Record Store, through the store's outbox.
+
+Two steps, each safe to repeat and to run in several processes at once:
+- `sync` makes the statements of recent events (xapi/statements.py) and queues each one that is
+  not queued yet, by its id;
+- `deliver` sends due statements in batches, exactly as queued. A batch the LRS accepts is
+  marked delivered; a batch it does not is retried later, each failure doubling the wait up to a
+  cap. If a delivery reached the LRS but its answer did not reach us, the batch is sent again
+  with the same ids, and the LRS, which keeps one statement per id, keeps it once.
+
+The server runs this in a thread of its own (`start_in_thread`), so no learner's page waits for
+an LRS, and an LRS that is down loses nothing: the outbox keeps every statement until it is
+delivered. `espec xapi forward` runs the same loop as a process of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..store import Store
+from .statements import IDLE, Catalogue, InvalidStatement, Maker, validate
+
+log = logging.getLogger(__name__)
+
+XAPI_VERSION = "1.0.3"
+BATCH = 50
+BACKOFF_FIRST = 5.0  # seconds
+BACKOFF_CAP = 900.0
+SYNC_SLACK = IDLE + dt.timedelta(minutes=15)
+"""How far back each sync looks again: a visit's end (suspended) and a learner's leaving are
+known up to IDLE after they happened."""
+TIMEOUT = 20.0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    sent: int
+    failed: int
+    error: str = ""
+
+
+def backoff(attempts: int, *, first: float = BACKOFF_FIRST, cap: float = BACKOFF_CAP) -> float:
+    """Seconds to wait after a statement's attempts-th failure: doubling, capped, jittered."""
+    wait = min(cap, first * 2 ** max(0, attempts - 1))
+    return float(wait * random.uniform(0.8, 1.0))
+
+
+class Forwarder:
+    def __init__(
+        self,
+        store: Store,
+        root: Path,
+        *,
+        public_url: str,
+        lrs: dict[str, str],
+        batch: int = BATCH,
+        first_backoff: float = BACKOFF_FIRST,
+        cap: float = BACKOFF_CAP,
+    ) -> None:
+        if not lrs.get("url"):
+            raise ValueError("no LRS is configured (ESPEC_LRS_URL)")
+        self.store = store
+        self.maker = Maker(store, Catalogue.of(root), public_url)
+        self.endpoint = lrs["url"].rstrip("/") + "/statements"
+        self.auth = (lrs.get("username", ""), lrs.get("password", ""))
+        self.batch = batch
+        self.first_backoff, self.cap = first_backoff, cap
+        self._client: Any = None
+
+    def _http(self) -> Any:
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.Client(
+                timeout=TIMEOUT,
+                auth=self.auth if any(self.auth) else None,
+                headers={"X-Experience-API-Version": XAPI_VERSION},
+            )
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def sync(self, *, now: dt.datetime | None = None) -> int:
+        """Queue the statements of events since the last sync (with slack); how many were new."""
+        now = now or dt.datetime.now(dt.UTC)
+        latest = self.store.outbox.find_latest_stored()
+        since = latest - SYNC_SLACK if latest is not None else None
+        queued: list[tuple[str, int | None, dict[str, Any]]] = []
+        for made in self.maker.for_learners(since=since, now=now):
+            try:
+                validate(made.statement)
+            except InvalidStatement as exc:  # a defect of ours: say which, keep the others
+                log.error("xapi: not queued: %s", exc)
+                continue
+            queued.append((made.id, made.learner_id, made.statement))
+        return self.store.outbox.add_missing(queued, now=now)
+
+    def deliver(self, *, now: dt.datetime | None = None) -> Delivery:
+        """Send due statements, batch by batch, until none is due or a batch fails."""
+        import httpx
+
+        sent = failed = 0
+        while True:
+            now = dt.datetime.now(dt.UTC) if now is None else now
+            due = self.store.outbox.find_due(now=now, limit=self.batch)
+            if not due:
+                return Delivery(sent, failed)
+            ids = [q.id for q in due]
+            try:
+                answer = self._http().post(self.endpoint, json=[q.statement for q in due])
+                error = (
+                    "" if answer.status_code in (200, 204) else f"LRS answered {answer.status_code}"
+                )
+            except httpx.HTTPError as exc:
+                error = f"LRS unreachable: {type(exc).__name__}"
+            if not error:
+                self.store.outbox.update_delivered(ids, now=dt.datetime.now(dt.UTC))
+                sent += len(ids)
+                now = None
+                continue
+            attempts = max(q.attempts for q in due) + 1
+            wait = backoff(attempts, first=self.first_backoff, cap=self.cap)
+            retry = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
+            self.store.outbox.update_failed(ids, error=error, retry_at=retry)
+            log.warning("xapi: %d statements wait %.0f s: %s", len(ids), wait, error)
+            return Delivery(sent, failed + len(ids), error)
+
+    def run(self, stop: threading.Event, *, every: float = 5.0, sync_every: float = 30.0) -> None:
+        """Sync and deliver until stop is set; a problem is logged, never raised."""
+        next_sync = 0.0
+        clock = 0.0
+        while not stop.is_set():
+            try:
+                if clock >= next_sync:
+                    self.sync()
+                    next_sync = clock + sync_every
+                self.deliver()
+            except Exception:  # the database away for a moment: try again next round
+                log.exception("xapi: forwarding round failed")
+            stop.wait(every)
+            clock += every
+        self.close()
+
+
+def start_in_thread(root: Path) -> threading.Event | None:
+    """The server's forwarder, if an LRS is configured: a daemon thread with its own store."""
+    from ..config import settings
+    from ..store import open_store
+
+    config = settings()
+    if not config.lrs.get("url"):
+        return None
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            forwarder = Forwarder(open_store(), root, public_url=config.public_url, lrs=config.lrs)
+        except Exception:
+            log.exception("xapi: the forwarder could not start")
+            return
+        forwarder.run(stop)
+
+    threading.Thread(target=work, name="espec-xapi-forwarder", daemon=True).start()
+    log.info("xapi: forwarding statements to the configured LRS")
+    return stop
