@@ -131,8 +131,13 @@ function render({ model, el: host }) {
     const token = model.get("token");
     const hub = model.get("hub");
     const hadFocus = first.contains(document.activeElement);
-    if (model.get("forget")) remember(null);
-    else if (token && !hub) {
+    if (model.get("forget")) {
+      remember(null);
+      const bare = addressWith(null);
+      if (bare.toString() !== window.location.href) {
+        window.history.replaceState(window.history.state, "", bare.toString());
+      }
+    } else if (token && !hub) {
       remember(token, lasting());
       // The address is the resume link: a bookmark, a reload or a copied address brings it back.
       const here = addressWith(token);

@@ -76,12 +76,22 @@ class LearnerBar(KernelOwnedWidget):
     def _set(self, learner: Learner, *, hub: bool = False) -> None:
         self.learner = learner
         self.hub = hub
+        self.forget = False
         self.display_name = learner.display_name
         self.token = learner.token
         self.message = ""
         self.name_taken = False
         for handler in self._handlers:
             handler(learner)
+
+    def sign_out(self) -> None:
+        """The learner is gone (they deleted their data): the browser forgets their token and
+        the page's address drops the resume link; the page asks for a name again."""
+        self.learner = None
+        self.token = ""
+        self.display_name = ""
+        self.progress = ""
+        self.forget = True
 
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if event == "start":

@@ -11,7 +11,9 @@ function render({ model, el: host }) {
   const note = el("p", { class: "espec-nav-note" });
   const next = el("p", { class: "espec-nav-continue", role: "status", "aria-live": "polite" });
   const parts = el("div");
-  root.append(note, next, parts);
+  const journal = elWith("p", { class: "espec-nav-journal" },
+    pageLink("journal.ipynb", "My journal"), ": your reflections and self-assessments from every case, to read or take away, and your data.");
+  root.append(note, next, journal, parts);
   host.append(root);
 
   // Case links carry the learner's token so each case page resumes their work.

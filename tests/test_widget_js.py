@@ -81,7 +81,7 @@ def test_one_prelude_serves_every_widget_module() -> None:
 
     package = PRELUDE.parent
     modules = [p for p in package.rglob("*.js") if p != PRELUDE and "share" not in p.parts]
-    assert len(modules) == 18
+    assert len(modules) == 19
     for module in modules:
         text = module.read_text()
         assert "function el(" not in text and "pagehide" not in text, module.name
@@ -92,8 +92,9 @@ def test_one_prelude_serves_every_widget_module() -> None:
     classes = [widget_class(name) for name in WIDGETS]
     classes += [EncounterPlayer, LearnerBar, Navigator, CaseOutline, WhereNext, DebriefGate]
     from espec_widgets.credit.page import CreditCentre
+    from espec_widgets.journal.page import MyJournal
 
-    classes += [LiveLearner, InstructorConsole, CreditCentre]
+    classes += [LiveLearner, InstructorConsole, CreditCentre, MyJournal]
     for cls in classes:
         assert cls._module is not None, cls.__name__
         assert cls._esm == prelude + cls._module.read_text(), cls.__name__

@@ -20,9 +20,11 @@ from .landing import guide_notebook, landing_notebook
 from .live import (
     CONSOLE_PAGE,
     CREDIT_PAGE,
+    JOURNAL_PAGE,
     LIVE_PAGE,
     console_notebook,
     credit_notebook,
+    journal_notebook,
     live_notebook,
 )
 from .notebook import EARLIER_GENERATORS, GENERATOR, case_notebook, dumps
@@ -97,6 +99,7 @@ def plan(root: Path, library: Library | None = None) -> dict[str, str | bytes]:
     out[(nb_dir / "index.ipynb").as_posix()] = dumps(landing_notebook(guides, gallery))
     out[(nb_dir / LIVE_PAGE).as_posix()] = dumps(live_notebook())
     out[(nb_dir / CREDIT_PAGE).as_posix()] = dumps(credit_notebook())
+    out[(nb_dir / JOURNAL_PAGE).as_posix()] = dumps(journal_notebook())
     cache_credit(root, library)  # the course record and banks, for learner kernels
     staff = staff_dir(root).relative_to(root)
     out[(staff / CONSOLE_PAGE).as_posix()] = dumps(console_notebook())

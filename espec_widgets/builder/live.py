@@ -10,6 +10,7 @@ from .notebook import code_cell, html_cell
 
 LIVE_PAGE = "live.ipynb"
 CREDIT_PAGE = "credit.ipynb"
+JOURNAL_PAGE = "journal.ipynb"
 CONSOLE_PAGE = "console.ipynb"
 
 
@@ -58,3 +59,21 @@ def credit_notebook() -> nbformat.NotebookNode:
         code_cell("resume", "page.resume()"),
     ]
     return _notebook(cells, {"kind": "credit", "title": "Credit and certificates"})
+
+
+def journal_notebook() -> nbformat.NotebookNode:
+    cells = [
+        html_cell(
+            "journal-intro",
+            "<h1>My journal and my data</h1>\n<p>Your reflections, rewrites and "
+            "self-assessments from every case, with the prompt each answers, to read here or "
+            "take away as a Word document or Markdown. Below them: everything the workbook keeps "
+            "about you, to download, and the way to delete it.</p>",
+        ),
+        code_cell(
+            "journal",
+            "import espec_widgets.journal.page as journal\n\npage = journal.open_journal_page()",
+        ),
+        code_cell("resume", "page.resume()"),
+    ]
+    return _notebook(cells, {"kind": "journal", "title": "My journal"})

@@ -149,10 +149,25 @@ class Maker:
         self.catalogue = catalogue
         self.base = public_url.rstrip("/") + "/"
         self._secret = store.find_or_add_secret(ACTOR_SECRET)
+        self._actors: dict[int, str] = {}
 
     # identities
+    def _load_actors(self) -> None:
+        """Each learner's pseudonym, keyed by the server secret over their row's id and the
+        moment it was made: SQLite may give a deleted learner's id to the next learner, who
+        must not inherit the deleted learner's account in the LRS."""
+        t = tables.learners
+        self._actors = {
+            r.id: hmac.new(
+                self._secret, f"{r.id}|{r.created_at.isoformat()}".encode(), hashlib.sha256
+            ).hexdigest()[:32]
+            for r in self._rows(sa.select(t.c.id, t.c.created_at))
+        }
+
     def actor(self, learner_id: int) -> dict[str, Any]:
-        name = hmac.new(self._secret, str(learner_id).encode(), hashlib.sha256).hexdigest()[:24]
+        if learner_id not in self._actors:
+            self._load_actors()
+        name = self._actors[learner_id]
         return {"objectType": "Agent", "account": {"homePage": self.base, "name": name}}
 
     def _id(self, learner_id: int, *key: object) -> str:
@@ -203,6 +218,7 @@ class Maker:
         """Every statement the store's rows make, oldest first within each kind; with since,
         only those about events at or after it."""
         now = now or dt.datetime.now(dt.UTC)
+        self._load_actors()
         made = [
             *self._visits(now),
             *self._responses(),
