@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from espec_widgets.cli import main
-from espec_widgets.journal.page import CONFIRM_WORDS, MyJournal
+from espec_widgets.journal.page import MyJournal
 from espec_widgets.navigator import load_modules
 from espec_widgets.store import Store, open_store, tables
 from espec_widgets.store.learner_data import learner_tables
