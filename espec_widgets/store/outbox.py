@@ -102,9 +102,3 @@ class Outbox:
                 )
             ).one()
         return {"queued": row[0] - row[1], "delivered": row[1], "failing": row[2]}
-
-    def find_latest_stored(self) -> dt.datetime | None:
-        o = tables.xapi_outbox
-        with self._store._read() as conn:
-            value: dt.datetime | None = conn.execute(sa.select(sa.func.max(o.c.stored_at))).scalar()
-        return value

@@ -33,9 +33,11 @@ BATCH = 50
 BACKOFF_FIRST = 5.0  # seconds
 BACKOFF_CAP = 900.0
 SYNC_SLACK = IDLE + dt.timedelta(minutes=15)
-"""How far back each sync looks again: a visit's end (suspended) and a learner's leaving are
-known up to IDLE after they happened."""
+"""How far back each sync after a process's first looks again: a visit's end (suspended) and a
+learner's leaving are known up to IDLE after they happened."""
 TIMEOUT = 20.0
+REFUSED = {400, 409, 413, 422}
+"""The LRS's answers about a batch's content (not its availability): sent one by one instead."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,9 @@ class Forwarder:
         self.batch = batch
         self.first_backoff, self.cap = first_backoff, cap
         self._client: Any = None
+        self.paused_until: dt.datetime | None = None
+        self._synced_at: dt.datetime | None = None
+        """After a failure, the whole forwarder waits (not only the batch that failed)."""
 
     def _http(self) -> Any:
         if self._client is None:
@@ -92,8 +97,9 @@ class Forwarder:
     def sync(self, *, now: dt.datetime | None = None) -> int:
         """Queue the statements of events since the last sync (with slack); how many were new."""
         now = now or dt.datetime.now(dt.UTC)
-        latest = self.store.outbox.find_latest_stored()
-        since = latest - SYNC_SLACK if latest is not None else None
+        # The first sync of a process looks at everything (the outbox skips what it holds);
+        # later ones at what happened since the last, with slack.
+        since = self._synced_at - SYNC_SLACK if self._synced_at is not None else None
         queued: list[tuple[str, int | None, dict[str, Any]]] = []
         for made in self.maker.for_learners(since=since, now=now):
             try:
@@ -102,37 +108,78 @@ class Forwarder:
                 log.error("xapi: not queued: %s", exc)
                 continue
             queued.append((made.id, made.learner_id, made.statement))
-        return self.store.outbox.add_missing(queued, now=now)
+        added = self.store.outbox.add_missing(queued, now=now)
+        self._synced_at = now
+        return added
 
-    def deliver(self, *, now: dt.datetime | None = None) -> Delivery:
-        """Send due statements, batch by batch, until none is due or a batch fails."""
+    def deliver_batch(self, *, now: dt.datetime | None = None) -> Delivery | None:
+        """Send one batch of due statements; None when none is due."""
+        now = now or dt.datetime.now(dt.UTC)
+        if self.paused_until is not None and now < self.paused_until:
+            return None  # the LRS failed: nothing is sent before the back-off ends
+        due = self.store.outbox.find_due(now=now, limit=self.batch)
+        if not due:
+            return None
+        ids = [q.id for q in due]
+        status, error = self._post([q.statement for q in due])
+        if not error:
+            self.store.outbox.update_delivered(ids, now=dt.datetime.now(dt.UTC))
+            self.paused_until = None
+            return Delivery(len(ids), 0)
+        if status in REFUSED:
+            return self._one_by_one(due)
+        return self._failed(due, error)
+
+    def _post(self, statements: list[dict[str, Any]]) -> tuple[int | None, str]:
+        """(HTTP status or None, '' if the LRS stored them, else what went wrong)."""
         import httpx
 
+        try:
+            answer = self._http().post(self.endpoint, json=statements)
+        except httpx.HTTPError as exc:
+            return None, f"LRS unreachable: {type(exc).__name__}"
+        if answer.status_code in (200, 204):
+            return answer.status_code, ""
+        return answer.status_code, f"LRS answered {answer.status_code}"
+
+    def _one_by_one(self, due: list[Any]) -> Delivery:
+        """The LRS refused a batch for its content: send each statement alone, so that one it
+        will never take (kept with its error, retried rarely) does not hold up the others."""
         sent = failed = 0
-        while True:
-            now = dt.datetime.now(dt.UTC) if now is None else now
-            due = self.store.outbox.find_due(now=now, limit=self.batch)
-            if not due:
-                return Delivery(sent, failed)
-            ids = [q.id for q in due]
-            try:
-                answer = self._http().post(self.endpoint, json=[q.statement for q in due])
-                error = (
-                    "" if answer.status_code in (200, 204) else f"LRS answered {answer.status_code}"
-                )
-            except httpx.HTTPError as exc:
-                error = f"LRS unreachable: {type(exc).__name__}"
+        last = ""
+        for q in due:
+            status, error = self._post([q.statement])
             if not error:
-                self.store.outbox.update_delivered(ids, now=dt.datetime.now(dt.UTC))
-                sent += len(ids)
-                now = None
+                self.store.outbox.update_delivered([q.id], now=dt.datetime.now(dt.UTC))
+                sent += 1
                 continue
-            attempts = max(q.attempts for q in due) + 1
-            wait = backoff(attempts, first=self.first_backoff, cap=self.cap)
-            retry = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
-            self.store.outbox.update_failed(ids, error=error, retry_at=retry)
-            log.warning("xapi: %d statements wait %.0f s: %s", len(ids), wait, error)
-            return Delivery(sent, failed + len(ids), error)
+            if status not in REFUSED:  # the LRS went away meanwhile: back off as for any failure
+                return self._failed([q], error, sent)
+            failed += 1
+            last = f"LRS refused the statement ({status})"
+            retry = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.cap)
+            self.store.outbox.update_failed([q.id], error=last, retry_at=retry)
+            log.error("xapi: the LRS refused statement %s (%s)", q.id, status)
+        return Delivery(sent, failed, last)
+
+    def _failed(self, due: list[Any], error: str, sent: int = 0) -> Delivery:
+        attempts = max(q.attempts for q in due) + 1
+        wait = backoff(attempts, first=self.first_backoff, cap=self.cap)
+        retry = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
+        self.store.outbox.update_failed([q.id for q in due], error=error, retry_at=retry)
+        self.paused_until = retry
+        log.warning("xapi: %d statements wait %.1f s: %s", len(due), wait, error)
+        return Delivery(sent, len(due), error)
+
+    def deliver(self) -> Delivery:
+        """Send due statements, batch by batch, until none is due or a batch fails."""
+        sent = failed = 0
+        error = ""
+        while (batch := self.deliver_batch()) is not None:
+            sent += batch.sent
+            failed += batch.failed
+            error = batch.error or error  # after a failure, deliver_batch waits out the back-off
+        return Delivery(sent, failed, error)
 
     def run(self, stop: threading.Event, *, every: float = 5.0, sync_every: float = 30.0) -> None:
         """Sync and deliver until stop is set; a problem is logged, never raised."""

@@ -479,7 +479,8 @@ class Maker:
             obj = {
                 "objectType": "Activity",
                 "id": f"{parent['id']}/polls/{row.poll_id}",
-                "definition": {"type": INTERACTION, "interactionType": "choice"},
+                # Ralph's Virtual Classroom model allows no interactionType here
+                "definition": {"type": INTERACTION, "name": _en(f"Poll {row.poll_id}")},
             }
             chosen = "[,]".join(str(c) for c in (row.choices or []))
             response = chosen or "none"
