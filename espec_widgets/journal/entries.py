@@ -181,7 +181,7 @@ def as_data(j: Journal) -> list[dict[str, Any]]:
                             "kind": e.kind,
                             "title": e.title,
                             "prompt": e.prompt,
-                            "when": e.when.strftime("%d %B %Y"),
+                            "when": f"{e.when.day} {e.when:%B %Y}",
                             "text": e.text,
                             "said": e.said,
                             "ratings": [

@@ -33,7 +33,7 @@ def _md(text: str) -> str:
 
 
 def _date(entry: Entry) -> str:
-    return entry.when.strftime("%d %B %Y").lstrip("0")
+    return f"{entry.when.day} {entry.when:%B %Y}"
 
 
 def _rating_lines(entry: Entry) -> list[str]:
@@ -49,7 +49,14 @@ def _rating_lines(entry: Entry) -> list[str]:
 
 
 def markdown(j: Journal) -> str:
-    out = [f"# {TITLE}: {_md(j.name)}", "", PRIVATE, "", f"Made on {j.made_at:%d %B %Y}.", ""]
+    out = [
+        f"# {TITLE}: {_md(j.name)}",
+        "",
+        PRIVATE,
+        "",
+        f"Made on {j.made_at.day} {j.made_at:%B %Y}.",
+        "",
+    ]
     if not j.parts:
         out += ["Nothing written yet.", ""]
     for part in j.parts:
@@ -87,7 +94,7 @@ def docx(j: Journal) -> bytes:
     normal.font.size = Pt(11)
     doc.add_heading(f"{TITLE}: {j.name}", level=0)
     doc.add_paragraph(PRIVATE)
-    doc.add_paragraph(f"Made on {j.made_at:%d %B %Y}.")
+    doc.add_paragraph(f"Made on {j.made_at.day} {j.made_at:%B %Y}.")
     if not j.parts:
         doc.add_paragraph("Nothing written yet.")
     for part in j.parts:

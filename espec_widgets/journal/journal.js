@@ -52,7 +52,7 @@ function render({ model, el: host }) {
   const confirm = el("input", { type: "text", id: uid + "-confirm", autocomplete: "off", spellcheck: "false" });
   const go = el("button", { type: "submit", class: "espec-button espec-danger" }, "Delete my data permanently");
   form.append(
-    el("label", { for: uid + "-confirm" }, "To confirm, type: delete my data"),
+    elWith("label", { for: uid + "-confirm" }, "To confirm, type ", el("strong", {}, "delete my data")),
     confirm,
     elWith("p", { class: "espec-actions" }, go),
   );
@@ -67,7 +67,7 @@ function render({ model, el: host }) {
   function drawEntries() {
     entries.replaceChildren();
     const ready = model.get("ready");
-    downloads.hidden = !ready;
+    jsec.hidden = !ready;
     if (!ready) { intro.textContent = ""; return; }
     const n = model.get("count");
     intro.textContent = n

@@ -20,7 +20,7 @@ LIBRARY = load_library(PROJECT / "data")
 ARTIFACTS = PROJECT / "test-artifacts"
 CASES = sorted(LIBRARY.cases, key=lambda c: c.id)
 PAGES = (
-    ["index.ipynb", "live.ipynb", "credit.ipynb"]
+    ["index.ipynb", "live.ipynb", "credit.ipynb", "journal.ipynb"]
     + [LIBRARY.notebook(c.id) for c in CASES]
     + [f"guides/{g}.ipynb" for g in sorted(LIBRARY.guides)]
 )
@@ -51,6 +51,9 @@ def test_no_serious_or_critical_violations(page: Page, server: str, path: str) -
         start_learner(page, server, url, "Axe Tester")
         expect(page.get_by_text("Still to do: Complete every activity").first).to_be_visible()
         page.get_by_text("About this course").click()
+    elif path == "journal.ipynb":  # journal, data and deletion (the test: test_journal.py)
+        start_learner(page, server, url, "Axe Tester")
+        expect(page.get_by_role("heading", name="Delete my data")).to_be_visible()
     else:
         page.goto(server + url)
         expect(page.get_by_role("heading").first).to_be_visible()

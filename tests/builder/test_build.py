@@ -33,6 +33,7 @@ def test_build_writes_every_generated_file(workbook: Path) -> None:
         "notebooks/index.ipynb",
         "notebooks/live.ipynb",
         "notebooks/credit.ipynb",
+        "notebooks/journal.ipynb",
         "staff/console.ipynb",
         "voila.json",
     }

@@ -41,7 +41,7 @@ def test_check_passes_with_a_warning_for_each_field_with_html(
 def test_no_notebook_holds_anything_that_runs(hostile: tuple[Path, dict[str, str]]) -> None:
     root, _ = hostile
     notebooks = sorted((root / "notebooks").rglob("*.ipynb"))
-    assert len(notebooks) == 5  # the case, its guide, the landing page, the live and credit pages
+    assert len(notebooks) == 6  # the case, its guide, the landing, live, credit and journal pages
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         for cell in nb.cells:

@@ -75,8 +75,10 @@ def test_cache_dir_default_is_per_user(monkeypatch: pytest.MonkeyPatch) -> None:
         "from espec_widgets.live.learner import open_live_page\npage = open_live_page(); page.resume()\n",
         "from espec_widgets.credit.page import open_credit_page\n"
         "page = open_credit_page(); page.resume()\n",
+        "from espec_widgets.journal.page import open_journal_page\n"
+        "page = open_journal_page(); page.resume()\n",
     ],
-    ids=["case page", "navigator", "live page", "credit page"],
+    ids=["case page", "navigator", "live page", "credit page", "journal page"],
 )
 def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path, page: str) -> None:
     """A case page or the navigator on a built workbook loads neither pydantic nor the YAML
@@ -90,6 +92,7 @@ def test_learner_kernel_imports_no_schema_machinery(workbook: Path, cache: Path,
     load_runtime_case(source)  # as `espec build` does
     load_credit(workbook)
     heavy = {"pydantic", "ruamel", "pandas", "matplotlib", "voila", "weasyprint", "mistune", "nh3"}
+    heavy |= {"ralph", "docx", "httpx"}  # xAPI, the journal's Word document, the LRS client
     code = (
         "import sys, os\n"
         + page
