@@ -497,3 +497,40 @@ def test_the_debrief_stays_in_the_kernel_until_the_learner_asks(
     gate._on_message(gate, {"event": "open"}, [])
     assert gate.opened and first_words.split()[0] in gate.text.value
     assert gate.text.layout.display is None
+
+
+def test_each_opening_of_a_case_is_a_visit_kept_alive_by_saves(
+    env: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What launched, suspended and resumed are made from (espec_widgets/xapi): one visit per
+    page the learner opens, resumed once they have worked on the case, its end moved by saves."""
+    import datetime as dt
+
+    from espec_widgets.store import tables
+
+    page = _open(monkeypatch)
+    page.identity.start("Ana")
+    first = page.visit
+    assert first is not None and not first.resumed
+    question = page.widgets["who-decides"]
+    question.set_state({"value": [1]})
+    question.submit()
+    assert page.visit.last_seen_at == first.last_seen_at  # within the minute: not written again
+    page.visit = type(first)(
+        first.id,
+        first.case_id,
+        first.resumed,
+        first.started_at,
+        first.last_seen_at - dt.timedelta(minutes=5),
+    )
+    page.widgets["own-reactions"].set_state({"value": "I noticed I rushed to fill the silence."})
+    assert page.visit.last_seen_at > first.last_seen_at - dt.timedelta(minutes=5)
+    again = _open(monkeypatch, f"learner={page.identity.token}")
+    assert again.visit.resumed and again.visit.id != first.id
+    with open_store(env).engine.connect() as conn:
+        rows = conn.execute(tables.case_visits.select().order_by(tables.case_visits.c.id)).all()
+    assert [(r.learner_id, r.resumed) for r in rows] == [
+        (page.learner.id, False),
+        (page.learner.id, True),
+    ]
+    assert rows[0].last_seen_at == page.visit.last_seen_at

@@ -40,10 +40,15 @@ class Outbox:
         """Queue (id, learner id, statement) for delivery unless queued before; how many were new."""
         if not statements:
             return 0
-        o = tables.xapi_outbox
+        o, t = tables.xapi_outbox, tables.learners
         added = 0
         with self._store._write() as conn:
+            # A learner deleted since their statements were made: theirs are not queued.
+            wanted = {learner_id for _i, learner_id, _s in statements if learner_id is not None}
+            present = set(conn.execute(sa.select(t.c.id).where(t.c.id.in_(wanted))).scalars())
             for statement_id, learner_id, statement in statements:
+                if learner_id is not None and learner_id not in present:
+                    continue
                 insert = _insert(conn)(o).values(
                     id=statement_id,
                     learner_id=learner_id,

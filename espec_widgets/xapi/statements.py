@@ -215,18 +215,18 @@ class Maker:
     def for_learners(
         self, *, since: dt.datetime | None = None, now: dt.datetime | None = None
     ) -> Iterator[Made]:
-        """Every statement the store's rows make, oldest first within each kind; with since,
-        only those about events at or after it."""
+        """Every statement the store's rows make, oldest first; with since, only those about
+        events at or after it (read from the rows changed since then)."""
         now = now or dt.datetime.now(dt.UTC)
         self._load_actors()
         made = [
-            *self._visits(now),
-            *self._responses(),
-            *self._drafts(),
-            *self._completions(),
-            *self._attempts(),
-            *self._attendance(now),
-            *self._poll_answers(),
+            *self._visits(now, since),
+            *self._responses(since),
+            *self._drafts(since),
+            *self._completions(since),
+            *self._attempts(since),
+            *self._attendance(now, since),
+            *self._poll_answers(since),
         ]
         made.sort(key=lambda m: m.timestamp)  # stable: launched before initialized
         cut = _when(since) if since is not None else None
@@ -251,9 +251,12 @@ class Maker:
             if isinstance(r.done, list) and r.total and len(r.done) >= r.total
         }
 
-    def _visits(self, now: dt.datetime) -> Iterator[Made]:
+    def _visits(self, now: dt.datetime, since: dt.datetime | None) -> Iterator[Made]:
         v = tables.case_visits
-        rows = self._rows(sa.select(v).order_by(v.c.learner_id, v.c.case_id, v.c.started_at))
+        query = sa.select(v).order_by(v.c.learner_id, v.c.case_id, v.c.started_at)
+        if since is not None:  # a visit's statements are at its start and its last save
+            query = query.where(v.c.last_seen_at >= since)
+        rows = self._rows(query)
         completed = self._completed_at()
         for k, r in enumerate(rows):
             obj = self.case_activity(r.case_id)
@@ -290,9 +293,12 @@ class Maker:
         }
         return obj, spec
 
-    def _responses(self) -> Iterator[Made]:
+    def _responses(self, since: dt.datetime | None) -> Iterator[Made]:
         r = tables.responses
-        for row in self._rows(sa.select(r).order_by(r.c.id)):
+        query = sa.select(r).order_by(r.c.id)
+        if since is not None:
+            query = query.where(r.c.created_at >= since)
+        for row in self._rows(query):
             obj, spec = self._interaction(row.case_id, row.activity_id)
             context = self._vp_context(row.case_id, parent=True)
             payload = row.payload if isinstance(row.payload, dict) else {}
@@ -350,10 +356,13 @@ class Maker:
             row.learner_id, ("arrived", row.id), "arrived", node, row.created_at, node_context
         )
 
-    def _drafts(self) -> Iterator[Made]:
+    def _drafts(self, since: dt.datetime | None) -> Iterator[Made]:
         d = tables.drafts
         opted = self._opted_in()
-        for row in self._rows(sa.select(d).order_by(d.c.learner_id, d.c.case_id, d.c.activity_id)):
+        query = sa.select(d).order_by(d.c.learner_id, d.c.case_id, d.c.activity_id)
+        if since is not None:
+            query = query.where(d.c.updated_at >= since)
+        for row in self._rows(query):
             words = len(row.text.split())
             if not words:
                 continue
@@ -371,8 +380,10 @@ class Maker:
                 result,
             )
 
-    def _completions(self) -> Iterator[Made]:
+    def _completions(self, since: dt.datetime | None) -> Iterator[Made]:
         for (learner_id, case_id), when in sorted(self._completed_at().items()):
+            if since is not None and when < since:
+                continue
             yield self._statement(
                 learner_id,
                 ("case", case_id),
@@ -383,9 +394,12 @@ class Maker:
                 {"completion": True},
             )
 
-    def _attempts(self) -> Iterator[Made]:
+    def _attempts(self, since: dt.datetime | None) -> Iterator[Made]:
         a = tables.posttest_attempts
-        for row in self._rows(sa.select(a).where(a.c.submitted_at.is_not(None)).order_by(a.c.id)):
+        query = sa.select(a).where(a.c.submitted_at.is_not(None)).order_by(a.c.id)
+        if since is not None:
+            query = query.where(a.c.submitted_at >= since)
+        for row in self._rows(query):
             total = len(row.items) if isinstance(row.items, list) else 0
             score = int(row.score or 0)
             obj = {
@@ -434,10 +448,13 @@ class Maker:
         s = tables.live_sessions
         return {r.id: r for r in self._rows(sa.select(s))}
 
-    def _attendance(self, now: dt.datetime) -> Iterator[Made]:
+    def _attendance(self, now: dt.datetime, since: dt.datetime | None) -> Iterator[Made]:
         at = tables.live_attendance
         sessions = self._sessions()
-        for row in self._rows(sa.select(at).order_by(at.c.id)):
+        query = sa.select(at).order_by(at.c.id)
+        if since is not None:  # joined, and left (at leaving or the last heartbeat)
+            query = query.where(sa.or_(at.c.last_seen_at >= since, at.c.left_at >= since))
+        for row in self._rows(query):
             session = sessions.get(row.session_id)
             if session is None:
                 continue
@@ -467,11 +484,14 @@ class Maker:
                     context,
                 )
 
-    def _poll_answers(self) -> Iterator[Made]:
+    def _poll_answers(self, since: dt.datetime | None) -> Iterator[Made]:
         la = tables.live_answers
         sessions = self._sessions()
         opted = self._opted_in()
-        for row in self._rows(sa.select(la).order_by(la.c.session_id, la.c.poll_id)):
+        query = sa.select(la).order_by(la.c.session_id, la.c.poll_id)
+        if since is not None:
+            query = query.where(la.c.updated_at >= since)
+        for row in self._rows(query):
             session = sessions.get(row.session_id)
             if session is None:
                 continue

@@ -278,3 +278,38 @@ def test_the_server_forwards_only_when_an_lrs_is_configured(
     # its error without holding up the others.
     (refused,) = [r for r in _outbox(store) if r.delivered_at is None]
     assert refused.statement == {"id": "queued"} and refused.last_error.startswith("LRS refused")
+
+
+def test_the_command_line_forwards_and_counts(
+    store: Store,
+    lrs: RalphLRS,
+    workbook: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from espec_widgets.cli import main
+
+    monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
+    url = str(store.engine.url)
+    args = ["--root", str(workbook), "xapi"]
+    monkeypatch.delenv("ESPEC_LRS_URL", raising=False)
+    assert main([*args, "forward", "--once", "--url", url]) == 2
+    assert "no LRS is configured" in capsys.readouterr().err
+    learner = store.add_learner("Eve")
+    store.data.add_visit(learner, "minimal-case")
+    monkeypatch.setenv("ESPEC_LRS_URL", lrs.url)
+    monkeypatch.setenv("ESPEC_LRS_USERNAME", USER)
+    monkeypatch.setenv("ESPEC_LRS_PASSWORD", PASSWORD)
+    assert main([*args, "forward", "--once", "--url", url]) == 0
+    assert capsys.readouterr().out.strip() == "queued 2; delivered 2"
+    assert main([*args, "status", "--url", url]) == 0
+    assert capsys.readouterr().out.strip() == "queued 0, delivered 2, failing 0"
+    lrs.stop()
+    store.add_response(learner, "minimal-case", "who-decides", {"chosen": [1]}, correct=True)
+    assert main([*args, "forward", "--once", "--url", url]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("queued 1; delivered 0; 1 wait for a retry (LRS unreachable")
+    assert PASSWORD not in out
+    assert main([*args, "status", "--url", url]) == 0
+    assert capsys.readouterr().out.strip() == "queued 1, delivered 2, failing 1"
