@@ -42,7 +42,7 @@ from _serving import PROJECT, free_port
 class _Sink(http.server.BaseHTTPRequestHandler):
     """An LRS that stores nothing and says yes: the forwarder's work, not an LRS's, is measured."""
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length", "0")))
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -61,9 +61,13 @@ def _class(url: str, learners: int) -> None:
         learner = store.add_learner(f"Learner {k:04d}")
         store.data.add_visit(learner, "minimal-case")
         for n in range(5):
-            store.add_response(learner, "minimal-case", "who-decides", {"chosen": [n % 3]}, correct=n % 3 == 1)
+            store.add_response(
+                learner, "minimal-case", "who-decides", {"chosen": [n % 3]}, correct=n % 3 == 1
+            )
         store.update_or_create_draft(learner, "minimal-case", "own-reactions", "Words " * 40)
-        store.update_or_create_progress(learner, "minimal-case", ["who-decides", "own-reactions"], 2)
+        store.update_or_create_progress(
+            learner, "minimal-case", ["who-decides", "own-reactions"], 2
+        )
     store.engine.dispose()
 
 
@@ -76,8 +80,12 @@ def _forward(url: str, root: str, lrs_url: str, stop: Any) -> None:
     logging.basicConfig(level=logging.ERROR)  # the "down" run warns at every round
 
     forwarder = Forwarder(
-        open_store(url), Path(root), public_url="https://espec.example.org/",
-        lrs={"url": lrs_url}, first_backoff=0.05, cap=0.1,
+        open_store(url),
+        Path(root),
+        public_url="https://espec.example.org/",
+        lrs={"url": lrs_url},
+        first_backoff=0.05,
+        cap=0.1,
     )
     event = threading.Event()
     threading.Thread(target=lambda: (stop.wait(), event.set()), daemon=True).start()
@@ -94,8 +102,16 @@ def _saves(url: str, count: int) -> list[float]:
     times = []
     for n in range(count):
         t0 = time.perf_counter()
-        store.add_response(learner, "minimal-case", "who-decides", {"chosen": [n % 3]}, correct=False)
-        old = Visit(visit.id, visit.case_id, visit.resumed, visit.started_at, visit.last_seen_at - dt.timedelta(hours=1))
+        store.add_response(
+            learner, "minimal-case", "who-decides", {"chosen": [n % 3]}, correct=False
+        )
+        old = Visit(
+            visit.id,
+            visit.case_id,
+            visit.resumed,
+            visit.started_at,
+            visit.last_seen_at - dt.timedelta(hours=1),
+        )
         visit = store.data.update_visit_seen(old)  # forced: a page writes it at most once a minute
         times.append(time.perf_counter() - t0)
     store.engine.dispose()
@@ -130,7 +146,11 @@ def main() -> int:
         syncs, statements = [], 0
         for _ in range(args.runs):
             t0 = time.perf_counter()
-            made = list(Maker(store, Catalogue.of(folder / "wb"), "https://espec.example.org/").for_learners())
+            made = list(
+                Maker(
+                    store, Catalogue.of(folder / "wb"), "https://espec.example.org/"
+                ).for_learners()
+            )
             syncs.append(time.perf_counter() - t0)
             statements = len(made)
         store.engine.dispose()
@@ -139,7 +159,11 @@ def main() -> int:
         threading.Thread(target=sink.serve_forever, daemon=True).start()
         up = f"http://127.0.0.1:{sink.server_address[1]}/xAPI/"
         down = f"http://127.0.0.1:{free_port()}/xAPI/"
-        results: dict[str, list[tuple[float, float]]] = {"baseline": [], "forwarding": [], "down": []}
+        results: dict[str, list[tuple[float, float]]] = {
+            "baseline": [],
+            "forwarding": [],
+            "down": [],
+        }
         ctx = mp.get_context("spawn")
         for run in range(args.runs):
             for condition in ("baseline", "forwarding", "down"):
@@ -155,8 +179,11 @@ def main() -> int:
                 if worker is not None:
                     worker.join(timeout=30)
                 results[condition].append((_p(times, 0.5), _p(times, 0.95)))
-                print(f"run {run + 1} {condition}: p50 {1000 * _p(times, 0.5):.2f} ms, "
-                      f"p95 {1000 * _p(times, 0.95):.2f} ms", flush=True)
+                print(
+                    f"run {run + 1} {condition}: p50 {1000 * _p(times, 0.5):.2f} ms, "
+                    f"p95 {1000 * _p(times, 0.95):.2f} ms",
+                    flush=True,
+                )
         sink.shutdown()
 
     def median(condition: str, k: int) -> float:
