@@ -274,6 +274,16 @@ def cmd_evaluation(args: argparse.Namespace) -> int:
     return 0
 
 
+def _write_private(path: Path, text: str) -> None:
+    """A file of learners' data, readable by its owner only (as the store's own file is)."""
+    import os
+
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when the file was there before
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)
+
+
 def _one_learner(store: Any, who: str) -> Any:
     """The learner an operator names (display name or JupyterHub user), if exactly one."""
     found = store.data.find_learners_named(who)
@@ -303,7 +313,7 @@ def cmd_learner(args: argparse.Namespace) -> int:
     if args.action == "export":
         text = json.dumps(store.data.export(learner), indent=2, ensure_ascii=False)
         if args.output:
-            Path(args.output).write_text(text + "\n", encoding="utf-8")
+            _write_private(Path(args.output), text + "\n")
             print(f"wrote {args.output}")
         else:
             print(text)
@@ -367,7 +377,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         lines.append(json.dumps(made.statement, ensure_ascii=False, sort_keys=True) + "\n")
     n = len(lines)
     if args.output:
-        Path(args.output).write_text("".join(lines), encoding="utf-8")
+        _write_private(Path(args.output), "".join(lines))
     else:
         sys.stdout.writelines(lines)
     print(f"{n} statements" + (f", {bad} left out" if bad else ""), file=sys.stderr)

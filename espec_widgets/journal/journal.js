@@ -120,7 +120,7 @@ function render({ model, el: host }) {
     const c = model.get("certificates");
     kept.hidden = !c;
     kept.textContent = c
-      ? `Your ${c === 1 ? "certificate stays" : c + " certificates stay"} as a verification record only: the certificate ID, your name as printed, the course, Part, hours and date, so that an employer or board can still check ${c === 1 ? "it" : "them"}. Your licence number and everything else on ${c === 1 ? "it" : "them"} are removed.`
+      ? `Your ${c === 1 ? "certificate stays" : c + " certificates stay"} as a verification record only: the certificate ID, your name as printed, the course, Part, hours and date, so that an employer or board can still check ${c === 1 ? "it" : "them"}. Your licence number, the link to you and the other details on ${c === 1 ? "it" : "them"} are removed.`
       : "";
     if (model.get("deleted")) { confirm.value = ""; }
   }

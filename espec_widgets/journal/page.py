@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 _HERE = Path(__file__).parent
 
 BEFORE_LEARNER = "Your journal appears here once the page knows who you are (above)."
+GONE = (
+    "Your data is no longer in this workbook (it was deleted, perhaps from another page). "
+    "Nothing was done."
+)
 CONFIRM_WORDS = "delete my data"
 FORMATS = {
     "docx": (
@@ -179,6 +183,12 @@ class MyJournal(KernelOwnedWidget):
     def handle_event(self, event: str, content: dict[str, Any]) -> None:
         if self._learner is None:
             self._refuse(event, "no learner yet", tell=BEFORE_LEARNER)
+            return
+        if not self._store.data.find_present(self._learner):
+            self._refuse(event, "the learner was deleted", tell=GONE)
+            self._learner = None
+            self.ready = False
+            self.parts, self.count, self.held = [], 0, []
             return
         if event == "download":
             self.download(content.get("format"))

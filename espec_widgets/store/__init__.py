@@ -452,17 +452,25 @@ class Store:
         _check_storable(case_id, done)
         p = tables.progress
         with self._write() as conn:
+            now = self._now()
             insert = _insert(conn)(p).values(
                 learner_id=learner.id,
                 case_id=case_id,
                 done=list(done),
                 total=total,
-                updated_at=self._now(),
+                updated_at=now,
+                completed_at=now if total and len(set(done)) >= total else None,
             )
             conn.execute(
                 insert.on_conflict_do_update(
                     index_elements=[p.c.learner_id, p.c.case_id],
-                    set_={c: insert.excluded[c] for c in ("done", "total", "updated_at")},
+                    set_={
+                        **{c: insert.excluded[c] for c in ("done", "total", "updated_at")},
+                        # the first completion stays: reopening a finished case is not finishing it
+                        "completed_at": sa.func.coalesce(
+                            p.c.completed_at, insert.excluded.completed_at
+                        ),
+                    },
                 )
             )
 

@@ -7,7 +7,8 @@ export's documented sections to this list).
 
 Deletion is one transaction: every row linked to the learner goes, except certificates, which
 are kept as the minimal record a verification needs (the id, the holder's name as printed, the
-course, Part, hours and date) with the link to the learner, the licence and the details cleared.
+course, Part, hours and date, and whether and when it was revoked) with the link to the learner,
+the licence, the details and the reason for a revocation cleared.
 """
 
 from __future__ import annotations
@@ -29,7 +30,6 @@ SCHEMA_VERSION = 1
 """The export's version (docs/data.md); raised when a field changes meaning or goes."""
 KEPT = "certificates"
 """The one table whose rows outlive a deleted learner, reduced to a verification record."""
-CERTIFICATE_KEPT = ("id", "part", "holder_name", "course_title", "hours", "completed_on")
 HIDDEN_COLUMNS = {"learner_id", "token"}
 """Never exported: the link (the export is the learner's) and the resume token (a credential)."""
 SEEN_EVERY = dt.timedelta(seconds=60)
@@ -109,6 +109,12 @@ class LearnerData:
             conn.execute(v.update().where(v.c.id == visit.id).values(last_seen_at=now))
         return Visit(visit.id, visit.case_id, visit.resumed, visit.started_at, now)
 
+    def find_present(self, learner: Learner) -> bool:
+        """Whether the learner is still in the store (not deleted, from this page or another)."""
+        t = tables.learners
+        with self._store._read() as conn:
+            return conn.execute(sa.select(t.c.id).where(t.c.id == learner.id)).first() is not None
+
     # the opt-in for reflection text in learning records
     def find_xapi_text(self, learner: Learner) -> bool:
         t = tables.learners
@@ -116,10 +122,13 @@ class LearnerData:
             value = conn.execute(sa.select(t.c.xapi_text).where(t.c.id == learner.id)).scalar()
         return bool(value)
 
-    def update_xapi_text(self, learner: Learner, include: bool) -> None:
+    def update_xapi_text(self, learner: Learner, include: bool) -> int:
+        """Record the learner's choice; when they withdraw it, their words also leave every
+        statement still waiting in the outbox (how many changed is returned)."""
         t = tables.learners
         with self._store._write() as conn:
             conn.execute(t.update().where(t.c.id == learner.id).values(xapi_text=bool(include)))
+        return 0 if include else self._store.outbox.update_without_words(learner.id)
 
     # the whole record
     def count_rows(self, learner: Learner) -> dict[str, int]:

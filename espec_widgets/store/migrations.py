@@ -8,7 +8,7 @@ frozen revisions in espec_widgets/store/alembic/versions/ in one transaction, on
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -84,15 +84,34 @@ def upgrade(engine: sa.Engine) -> tuple[str | None, str]:
 
     with engine.connect() as conn:
         conn.execution_options(espec_write=True)  # BEGIN IMMEDIATE on SQLite
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-            before = revision_of(conn)
-            if before is not None and before not in REVISIONS:
-                check(conn)  # newer than us: say so, change nothing
-            config = _config(conn)
-            if before is not None and not sa.inspect(conn).has_table("alembic_version"):
-                command.stamp(config, before)
-            command.upgrade(config, "head")
-            after = check(conn)
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # A revision that rebuilds a table others refer to (0008: learners) needs SQLite's
+            # foreign keys off, which only works outside a transaction; each such revision
+            # runs `PRAGMA foreign_key_check` before it ends, so nothing dangles.
+            _raw(conn).execute("PRAGMA foreign_keys=OFF")
+        try:
+            return _upgrade(conn, command)
+        finally:
+            if sqlite:
+                _raw(conn).execute("PRAGMA foreign_keys=ON")
+
+
+def _raw(conn: sa.Connection) -> Any:
+    """The DBAPI connection under conn, without beginning a transaction."""
+    return conn.connection.dbapi_connection
+
+
+def _upgrade(conn: sa.Connection, command: Any) -> tuple[str | None, str]:
+    with conn.begin():
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        before = revision_of(conn)
+        if before is not None and before not in REVISIONS:
+            check(conn)  # newer than us: say so, change nothing
+        config = _config(conn)
+        if before is not None and not sa.inspect(conn).has_table("alembic_version"):
+            command.stamp(config, before)
+        command.upgrade(config, "head")
+        after = check(conn)
     return before, after

@@ -107,3 +107,41 @@ class Outbox:
                 )
             ).one()
         return {"queued": row[0] - row[1], "delivered": row[1], "failing": row[2]}
+
+    def update_without_words(self, learner_id: int) -> int:
+        """Take the learner's own words out of their statements not yet delivered (they have just
+        withdrawn their consent); how many were changed. Delivered ones are the LRS's now."""
+        o = tables.xapi_outbox
+        changed = 0
+        with self._store._write() as conn:
+            rows = conn.execute(
+                sa.select(o.c.id, o.c.statement).where(
+                    o.c.learner_id == learner_id, o.c.delivered_at.is_(None)
+                )
+            ).all()
+            for row in rows:
+                statement = dict(row.statement)
+                if (plain := without_words(statement)) != statement:
+                    conn.execute(o.update().where(o.c.id == row.id).values(statement=plain))
+                    changed += 1
+        return changed
+
+
+WORDS = "https://w3id.org/xapi/espec/extensions/words"
+OTHER = " (other: "
+
+
+def without_words(statement: dict[str, Any]) -> dict[str, Any]:
+    """The statement with the learner's own words removed: a reflection's response (its word
+    count stays), and a poll's own-words answer (the options chosen stay)."""
+    result = statement.get("result")
+    if not isinstance(result, dict) or not isinstance(result.get("response"), str):
+        return statement
+    response = result["response"]
+    if WORDS in (result.get("extensions") or {}):
+        result = {k: v for k, v in result.items() if k != "response"}
+    elif OTHER in response and statement.get("verb", {}).get("id", "").endswith("/answered"):
+        result = {**result, "response": response.split(OTHER, 1)[0]}
+    else:
+        return statement
+    return {**statement, "result": result}

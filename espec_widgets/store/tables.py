@@ -51,6 +51,8 @@ learners = sa.Table(
     sa.Column("created_at", UTCDateTime(), nullable=False),
     # the learner chose to include their reflection text in xAPI statements (revision 0008)
     sa.Column("xapi_text", sa.Boolean, nullable=False, server_default=sa.false()),
+    # SQLite: AUTOINCREMENT (revision 0008), so that a deleted learner's id is never given again
+    sqlite_autoincrement=True,
 )
 
 responses = sa.Table(
@@ -85,6 +87,7 @@ progress = sa.Table(
     sa.Column("done", sa.JSON, nullable=False),  # ids of the activities done, in page order
     sa.Column("total", sa.Integer, nullable=False),
     sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.Column("completed_at", UTCDateTime()),  # first time every activity was done (0008)
 )
 
 server_secrets = sa.Table(

@@ -38,6 +38,9 @@ learner's leaving are known up to IDLE after they happened."""
 TIMEOUT = 20.0
 REFUSED = {400, 409, 413, 422}
 """The LRS's answers about a batch's content (not its availability): sent one by one instead."""
+ALONE_AFTER = 3
+"""A batch the LRS has answered with an error this many times is sent one by one, so that a
+statement it will not take under any status cannot hold up the rest."""
 
 
 @dataclass(frozen=True)
@@ -126,8 +129,11 @@ class Forwarder:
             self.store.outbox.update_delivered(ids, now=dt.datetime.now(dt.UTC))
             self.paused_until = None
             return Delivery(len(ids), 0)
-        if status in REFUSED:
-            return self._one_by_one(due)
+        head = max(q.attempts for q in due)
+        if status in REFUSED or (status is not None and head + 1 >= ALONE_AFTER):
+            # refused for its content, or an answer that keeps failing the same batch: find
+            # which statements the LRS will not take, and let the others through
+            return self._one_by_one(due, refused=REFUSED | ({status} if status else set()))
         return self._failed(due, error)
 
     def _post(self, statements: list[dict[str, Any]]) -> tuple[int | None, str]:
@@ -142,7 +148,7 @@ class Forwarder:
             return answer.status_code, ""
         return answer.status_code, f"LRS answered {answer.status_code}"
 
-    def _one_by_one(self, due: list[Any]) -> Delivery:
+    def _one_by_one(self, due: list[Any], *, refused: set[int]) -> Delivery:
         """The LRS refused a batch for its content: send each statement alone, so that one it
         will never take (kept with its error, retried rarely) does not hold up the others."""
         sent = failed = 0
@@ -153,8 +159,9 @@ class Forwarder:
                 self.store.outbox.update_delivered([q.id], now=dt.datetime.now(dt.UTC))
                 sent += 1
                 continue
-            if status not in REFUSED:  # the LRS went away meanwhile: back off as for any failure
-                return self._failed([q], error, sent)
+            if status not in refused:  # the LRS went away meanwhile: back off as for any failure
+                backed = self._failed([q], error, sent)
+                return Delivery(sent, failed + backed.failed, error)
             failed += 1
             last = f"LRS refused the statement ({status})"
             retry = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=self.cap)

@@ -29,6 +29,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ..store import Store, tables
+from ..store.outbox import OTHER, WORDS  # shared with the outbox's consent rule
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ NODE = "http://activitystrea.ms/schema/1.0/node"
 ASSESSMENT = "http://adlnet.gov/expapi/activities/assessment"
 VIRTUAL_CLASSROOM = "https://w3id.org/xapi/virtual-classroom/activity-types/virtual-classroom"
 SESSION_ID = "https://w3id.org/xapi/cmi5/context/extensions/sessionid"
-WORDS = "https://w3id.org/xapi/espec/extensions/words"
 IDLE = dt.timedelta(minutes=30)
 """A case visit with no save for this long has ended (the page was closed or left)."""
 INTERACTION_TYPES = {
@@ -222,7 +222,7 @@ class Maker:
         made = [
             *self._visits(now, since),
             *self._responses(since),
-            *self._drafts(since),
+            *self._drafts(since, now),
             *self._completions(since),
             *self._attempts(since),
             *self._attendance(now, since),
@@ -244,12 +244,12 @@ class Maker:
 
     def _completed_at(self) -> dict[tuple[int, str], dt.datetime]:
         p = tables.progress
-        rows = self._rows(sa.select(p))
-        return {
-            (r.learner_id, r.case_id): r.updated_at
-            for r in rows
-            if isinstance(r.done, list) and r.total and len(r.done) >= r.total
-        }
+        rows = self._rows(
+            sa.select(p.c.learner_id, p.c.case_id, p.c.completed_at).where(
+                p.c.completed_at.is_not(None)
+            )
+        )
+        return {(r.learner_id, r.case_id): r.completed_at for r in rows}
 
     def _visits(self, now: dt.datetime, since: dt.datetime | None) -> Iterator[Made]:
         v = tables.case_visits
@@ -356,10 +356,13 @@ class Maker:
             row.learner_id, ("arrived", row.id), "arrived", node, row.created_at, node_context
         )
 
-    def _drafts(self, since: dt.datetime | None) -> Iterator[Made]:
+    def _drafts(self, since: dt.datetime | None, now: dt.datetime) -> Iterator[Made]:
+        """A reflection or rewrite once the learner has left it alone for IDLE: one statement
+        per revision that rested, not one per autosave."""
         d = tables.drafts
         opted = self._opted_in()
         query = sa.select(d).order_by(d.c.learner_id, d.c.case_id, d.c.activity_id)
+        query = query.where(d.c.updated_at <= now - IDLE)
         if since is not None:
             query = query.where(d.c.updated_at >= since)
         for row in self._rows(query):
@@ -372,7 +375,7 @@ class Maker:
                 result["response"] = row.text
             yield self._statement(
                 row.learner_id,
-                ("draft", row.case_id, row.activity_id),
+                ("draft", row.case_id, row.activity_id, row.revision),
                 "responded",
                 obj,
                 row.updated_at,
@@ -505,14 +508,14 @@ class Maker:
             chosen = "[,]".join(str(c) for c in (row.choices or []))
             response = chosen or "none"
             if row.other and row.learner_id in opted:
-                response += f" (other: {row.other})"
+                response += f"{OTHER}{row.other})"
             poll_context = {
                 **context,
                 "contextActivities": {**context["contextActivities"], "parent": [parent]},
             }
             yield self._statement(
                 row.learner_id,
-                ("poll", row.session_id, row.poll_id),
+                ("poll", row.session_id, row.poll_id, _when(row.updated_at)),  # each answer given
                 "answered",
                 obj,
                 row.updated_at,

@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 
-from espec_widgets.store import Learner, Store
+from espec_widgets.store import Learner, Store, tables
 from espec_widgets.store.learner_data import learner_tables
 
 REFLECTION = "I noticed my own grief for my father came up when Ruth spoke about the ventilator."
@@ -49,6 +49,9 @@ def learner_with_everything(
     store.data.add_visit(learner, case_id, now=t0)
     store.add_response(learner, case_id, "who-decides", {"chosen": [1]}, correct=True)
     store.update_or_create_draft(learner, case_id, "own-reactions", REFLECTION)
+    with store.engine.begin() as conn:  # written during the visit, and left alone since
+        d = tables.drafts
+        conn.execute(d.update().where(d.c.learner_id == learner.id).values(updated_at=t0))
     store.update_or_create_progress(learner, case_id, ["who-decides", "own-reactions"], 2)
     attempt = store.credit.add_attempt(learner, "I", "bank-v1", [("q1", [1, 0]), ("q2", [0, 1])])
     store.credit.update_attempt_result(attempt, {"q1": 0, "q2": 1}, 2, True)

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from docx import Document
 
 from espec_widgets.cli import main
-from espec_widgets.journal.page import MyJournal
+from espec_widgets.journal.page import CONFIRM_WORDS, MyJournal
 from espec_widgets.navigator import load_modules
 from espec_widgets.store import Store, open_store, tables
 from espec_widgets.store.learner_data import learner_tables
@@ -228,3 +228,63 @@ def test_an_operator_deletes_a_learner(
     assert "no learner goes by 'Ana Tester'" in capsys.readouterr().err
     assert main(["learner", "export", "Ben Other", "--url", store_url]) == 0
     assert json.loads(capsys.readouterr().out)["learner"]["display_name"] == "Ben Other"
+
+
+def test_a_deleted_learners_id_is_never_given_again(store: Store, page: MyJournal) -> None:
+    """SQLite hands out the highest deleted id again unless told not to (revision 0008): a page
+    the deleted learner left open must not reach the next learner's work."""
+    learner_with_everything(store, "Ana Tester")
+    gone = store.add_learner("Ben Gone")  # the highest id
+    page.start(gone)
+    store.data.delete(gone)  # from another tab
+    newcomer = store.add_learner("Cy New")
+    assert newcomer.id > gone.id
+    with pytest.raises(sa.exc.IntegrityError):  # a stale case page's save is refused
+        store.add_response(gone, "minimal-case", "who-decides", {"chosen": [1]}, correct=True)
+    store.update_or_create_draft(newcomer, "minimal-case", "own-reactions", "Cy's own words.")
+    page.sent.clear()  # type: ignore[attr-defined]
+    send(page, event="download", format="json")
+    assert page.status.startswith("Your data is no longer in this workbook")
+    assert not page.ready and page.parts == []
+    send(page, event="delete", confirm=CONFIRM_WORDS)  # the page has let go of her
+    assert page.status.startswith("Your journal appears here") and page.sent == []  # type: ignore[attr-defined]
+    assert store.data.count_rows(newcomer)["drafts"] == 1
+
+
+def test_withdrawn_consent_takes_the_words_out_of_waiting_statements(
+    store: Store, page: MyJournal
+) -> None:
+    learner = store.add_learner("Dee")
+    page.start(learner)
+    send(page, event="xapi_text", value="yes")  # not a boolean: refused, nothing changes
+    assert not store.data.find_xapi_text(learner)
+    send(page, event="xapi_text", value=True)
+    assert store.data.find_xapi_text(learner) and page.xapi_text
+    words = {
+        "response": REFLECTION,
+        "extensions": {"https://w3id.org/xapi/espec/extensions/words": 16},
+    }
+    poll = {"response": "0 (other: my own words)"}
+    sent_one = {
+        "id": "s1",
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/responded"},
+        "result": words,
+    }
+    waiting = {
+        "id": "s2",
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/responded"},
+        "result": words,
+    }
+    answer = {"id": "s3", "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"}, "result": poll}
+    now = store._now()
+    store.outbox.add_missing(
+        [("s1", learner.id, sent_one), ("s2", learner.id, waiting), ("s3", learner.id, answer)],
+        now=now,
+    )
+    store.outbox.update_delivered(["s1"], now=now)
+    send(page, event="xapi_text", value=False)
+    assert page.status == "Saved: learning records will not include the text of your reflections."
+    rows = {r["id"]: r["statement"] for r in _all_rows(store)["xapi_outbox"]}
+    assert rows["s1"]["result"]["response"] == REFLECTION  # delivered: the LRS's already
+    assert "response" not in rows["s2"]["result"] and rows["s2"]["result"]["extensions"]
+    assert rows["s3"]["result"]["response"] == "0"

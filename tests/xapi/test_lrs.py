@@ -208,8 +208,9 @@ def test_every_statement_arrives_once_across_an_outage(
     store.add_response(late, "minimal-case", "who-decides", {"chosen": [0]}, correct=False)
     store.update_or_create_draft(late, "minimal-case", "own-reactions", "Words of my own here.")
     store.update_or_create_progress(late, "minimal-case", ["who-decides", "own-reactions"], 2)
-    assert forwarder.sync() == 5  # launched, initialized, two responses, completed
-    total += 5
+    # launched, initialized, the answer, completed (the reflection waits until it has rested)
+    assert forwarder.sync() == 4
+    total += 4
     time.sleep(0.4)
     again = forwarder.deliver_batch()
     assert again is not None and again.failed == 5  # still down: the wait grows
@@ -313,3 +314,55 @@ def test_the_command_line_forwards_and_counts(
     assert PASSWORD not in out
     assert main([*args, "status", "--url", url]) == 0
     assert capsys.readouterr().out.strip() == "queued 1, delivered 2, failing 1"
+
+
+def test_a_statement_an_lrs_always_fails_does_not_hold_up_the_rest(
+    store: Store, workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An LRS, or a proxy before it, that answers 500 to any batch holding one statement (not a
+    content refusal): after a few tries the batch goes one by one and the rest get through."""
+    import http.server
+
+    monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
+    stored: list[str] = []
+    poison: set[str] = set()
+
+    class Picky(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            batch = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            ok = not poison & {s["id"] for s in batch}
+            if ok:
+                stored.extend(s["id"] for s in batch)
+            self.send_response(200 if ok else 500)
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Picky)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        learner = store.add_learner("Gil")
+        store.data.add_visit(learner, "minimal-case")
+        store.add_response(learner, "minimal-case", "who-decides", {"chosen": [1]}, correct=True)
+        forwarder = Forwarder(
+            store,
+            workbook,
+            public_url=URL,
+            lrs={"url": f"http://127.0.0.1:{server.server_address[1]}/xAPI/"},
+            first_backoff=0.01,
+            cap=60.0,
+        )
+        assert forwarder.sync() == 3
+        ids = [r.id for r in _outbox(store)]
+        poison.add(ids[1])
+        for attempt in range(3):
+            forwarder.paused_until = None  # skip the (tiny) waits between tries
+            time.sleep(0.05)
+            forwarder.deliver()
+        assert sorted(stored) == sorted(set(ids) - poison)
+        (waiting,) = [r for r in _outbox(store) if r.delivered_at is None]
+        assert waiting.id in poison and waiting.last_error == "LRS refused the statement (500)"
+        assert store.outbox.find_counts() == {"queued": 1, "delivered": 2, "failing": 1}
+    finally:
+        server.shutdown()

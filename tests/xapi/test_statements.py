@@ -182,6 +182,7 @@ def test_export_xapi_writes_json_lines_that_validate(
     root = ["--root", str(workbook)]
     assert main([*root, "export", "xapi", "--url", store_url, "-o", str(out)]) == 0
     lines = out.read_text(encoding="utf-8").splitlines()
+    assert out.stat().st_mode & 0o777 == 0o600  # learners' records: the owner's only
     assert capsys.readouterr().err.strip() == f"{len(lines)} statements" and len(lines) == 10
     statements = [json.loads(line) for line in lines]
     for s in statements:
@@ -197,3 +198,33 @@ def test_export_xapi_writes_json_lines_that_validate(
     assert {s["id"] for s in recent} <= {s["id"] for s in statements}
     assert main([*root, "export", "xapi", "--url", store_url, "--since", "last week"]) == 2
     assert "is not a date or time" in capsys.readouterr().err
+
+
+def test_reopening_a_finished_case_does_not_suspend_it(store: Store, catalogue: Catalogue) -> None:
+    learner = store.add_learner("Fay")
+    early = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    store.data.add_visit(learner, "minimal-case", now=early)
+    store.update_or_create_progress(learner, "minimal-case", ["who-decides", "own-reactions"], 2)
+    (first,) = store.find_progress(learner).values()
+    # ... the visit that finished it saved at that moment; hours later she opens it again
+    with store.engine.begin() as conn:
+        from espec_widgets.store import tables
+
+        v = tables.case_visits
+        conn.execute(v.update().values(last_seen_at=first.updated_at))
+    store.data.add_visit(learner, "minimal-case")
+    store.update_or_create_progress(learner, "minimal-case", ["who-decides", "own-reactions"], 2)
+    made = list(
+        Maker(store, catalogue, URL).for_learners(
+            now=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+        )
+    )
+    verbs = _verbs(made)
+    # neither visit suspended the case: the first finished it, the second came back to a
+    # finished case (its first completion stays, though progress was reported again)
+    assert verbs == {"launched": 1, "initialized": 1, "completed": 1, "resumed": 1}
+    assert store.find_progress(learner)["minimal-case"].updated_at > first.updated_at
+    (done,) = [m.statement for m in made if m.statement["verb"]["display"]["en-US"] == "completed"]
+    assert done["timestamp"] == first.updated_at.isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z"
+    )
