@@ -356,7 +356,7 @@ def test_a_statement_an_lrs_always_fails_does_not_hold_up_the_rest(
         assert forwarder.sync() == 3
         ids = [r.id for r in _outbox(store)]
         poison.add(ids[1])
-        for attempt in range(3):
+        for _ in range(3):
             forwarder.paused_until = None  # skip the (tiny) waits between tries
             time.sleep(0.05)
             forwarder.deliver()
