@@ -57,8 +57,10 @@ class Outbox:
                     attempts=0,
                     next_attempt_at=now,
                 )
-                done = conn.execute(insert.on_conflict_do_nothing(index_elements=[o.c.id]))
-                added += max(done.rowcount, 0)
+                done = conn.execute(
+                    insert.on_conflict_do_nothing(index_elements=[o.c.id]).returning(o.c.id)
+                )
+                added += len(done.all())  # (psycopg reports no rowcount here)
         return added
 
     def find_due(self, *, now: dt.datetime, limit: int) -> list[Queued]:

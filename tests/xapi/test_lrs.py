@@ -153,8 +153,9 @@ def lrs(tmp_path: Path) -> Iterator[RalphLRS]:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return open_store(f"sqlite:///{tmp_path / 'store' / 'workbook.db'}", upgrade=True)
+def store(store_url: str) -> Store:
+    """The outbox on each engine: the forwarder and the pages share it."""
+    return open_store(store_url, upgrade=True)
 
 
 def _forwarder(store: Store, root: Path, lrs: RalphLRS, **kwargs: Any) -> Forwarder:
@@ -258,7 +259,7 @@ def test_the_server_forwards_only_when_an_lrs_is_configured(
     store: Store, lrs: RalphLRS, workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setenv("ESPEC_DB_URL", str(store.engine.url))
+    monkeypatch.setenv("ESPEC_DB_URL", store.engine.url.render_as_string(hide_password=False))
     monkeypatch.delenv("ESPEC_LRS_URL", raising=False)
     assert start_in_thread(workbook) is None
     learner_with_everything(store)
@@ -292,7 +293,7 @@ def test_the_command_line_forwards_and_counts(
     from espec_widgets.cli import main
 
     monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
-    url = str(store.engine.url)
+    url = store.engine.url.render_as_string(hide_password=False)
     args = ["--root", str(workbook), "xapi"]
     monkeypatch.delenv("ESPEC_LRS_URL", raising=False)
     assert main([*args, "forward", "--once", "--url", url]) == 2
