@@ -354,6 +354,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .store import open_store
     from .xapi.statements import Catalogue, InvalidStatement, Maker, validate
 
+    if args.kind == "accounts":
+        return _export_accounts(args)
     try:
         since = _since(args.since)
     except ValueError:
@@ -382,6 +384,32 @@ def cmd_export(args: argparse.Namespace) -> int:
         sys.stdout.writelines(lines)
     print(f"{n} statements" + (f", {bad} left out" if bad else ""), file=sys.stderr)
     return 0 if not bad else 1
+
+
+def _export_accounts(args: argparse.Namespace) -> int:
+    """Which learner each xAPI account is, as CSV: for the operator to give, or not, to the
+    organisation that reads the LRS. The file is the owner's only; it names people."""
+    import csv
+    import io
+
+    from .config import settings
+    from .store import open_store
+    from .xapi.statements import Catalogue, Maker
+
+    if not args.output:
+        print("espec: export accounts needs -o FILE (it names learners)", file=sys.stderr)
+        return 2
+    store = open_store(args.url, upgrade=True)
+    maker = Maker(store, Catalogue(), settings().public_url)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["display_name", "hub_user", "account_homepage", "account_name"])
+    accounts = maker.accounts()
+    for name, hub, account in accounts:
+        writer.writerow([name, hub or "", maker.base, account])
+    _write_private(Path(args.output), out.getvalue())
+    print(f"{len(accounts)} learners' accounts written to {args.output}", file=sys.stderr)
+    return 0
 
 
 def cmd_xapi(args: argparse.Namespace) -> int:
@@ -555,8 +583,12 @@ def parser() -> argparse.ArgumentParser:
     learner.add_argument("--url", help=url_help)
     learner.set_defaults(func=cmd_learner)
 
-    export = sub.add_parser("export", help="export learning records: xapi as JSON Lines")
-    export.add_argument("kind", choices=["xapi"])
+    export = sub.add_parser(
+        "export",
+        help="export learning records: xapi as JSON Lines; accounts, which learner each xAPI "
+        "account is (CSV)",
+    )
+    export.add_argument("kind", choices=["xapi", "accounts"])
     export.add_argument(
         "--since", help="only events at or after this date or time (ISO 8601, UTC if no zone)"
     )

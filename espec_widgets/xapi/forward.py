@@ -78,8 +78,8 @@ class Forwarder:
         self.first_backoff, self.cap = first_backoff, cap
         self._client: Any = None
         self.paused_until: dt.datetime | None = None
-        self._synced_at: dt.datetime | None = None
         """After a failure, the whole forwarder waits (not only the batch that failed)."""
+        self._synced_at: dt.datetime | None = None
 
     def _http(self) -> Any:
         if self._client is None:

@@ -164,6 +164,16 @@ class Maker:
             for r in self._rows(sa.select(t.c.id, t.c.created_at))
         }
 
+    def accounts(self) -> list[tuple[str, str | None, str]]:
+        """(display name, JupyterHub user, account name) of every learner: the key an operator
+        may give a training department to read the LRS's pseudonymous records by person."""
+        self._load_actors()
+        t = tables.learners
+        rows = self._rows(sa.select(t.c.id, t.c.display_name, t.c.hub_user).order_by(t.c.id))
+        return [
+            (r.display_name, r.hub_user, self._actors[r.id]) for r in rows if r.id in self._actors
+        ]
+
     def actor(self, learner_id: int) -> dict[str, Any]:
         if learner_id not in self._actors:
             self._load_actors()

@@ -228,3 +228,40 @@ def test_reopening_a_finished_case_does_not_suspend_it(store: Store, catalogue: 
     assert done["timestamp"] == first.updated_at.isoformat(timespec="milliseconds").replace(
         "+00:00", "Z"
     )
+
+
+def test_an_operator_can_say_which_learner_an_account_is(
+    store: Store,
+    store_url: str,
+    workbook: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import csv
+
+    monkeypatch.setenv("ESPEC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ESPEC_PUBLIC_URL", URL)
+    everything = learner_with_everything(store)
+    hub = store.update_or_create_hub_learner("jdoe", "jdoe")
+    root = ["--root", str(workbook)]
+    assert main([*root, "export", "accounts", "--url", store_url]) == 2
+    assert "needs -o FILE" in capsys.readouterr().err
+    out = tmp_path / "accounts.csv"
+    assert main([*root, "export", "accounts", "--url", store_url, "-o", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o600
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["display_name"], r["hub_user"]) for r in rows] == [
+        ("Ana Tester", ""),
+        ("jdoe", "jdoe"),
+    ]
+    statements = list(Maker(store, Catalogue.of(workbook), URL).for_learners())
+    ana = {
+        s.statement["actor"]["account"]["name"]
+        for s in statements
+        if s.learner_id == everything.learner.id
+    }
+    assert ana == {rows[0]["account_name"]} and rows[0]["account_homepage"] == URL
+    assert (
+        rows[1]["account_name"] == Maker(store, Catalogue(), URL).actor(hub.id)["account"]["name"]
+    )
