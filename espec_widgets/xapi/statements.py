@@ -87,6 +87,17 @@ def _when(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def _response(spec: Any, payload: dict[str, Any]) -> str:
+    """What the learner chose: a multiple choice's options by id (xAPI's `id[,]id`), any other
+    activity's submission in its own form (docs/data.md, `responses.payload`)."""
+    chosen = payload.get("chosen")
+    if getattr(spec, "type", "") == "multiple_choice" and isinstance(chosen, list):
+        picked = [c for c in chosen if type(c) is int and 0 <= c < len(spec.options)]
+        if picked:
+            return "[,]".join(f"option-{c + 1}" for c in picked)
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"))[:4000]
+
+
 def _en(text: str) -> dict[str, str]:
     return {"en-US": " ".join(text.split())[:200] or "untitled"}
 
@@ -301,6 +312,11 @@ class Maker:
                 "interactionType": INTERACTION_TYPES.get(kind, "other"),
             },
         }
+        if kind == "multiple_choice":  # the options, so that a response names what was chosen
+            obj["definition"]["choices"] = [
+                {"id": f"option-{k + 1}", "description": _en(o.text)}
+                for k, o in enumerate(spec.options)
+            ]
         return obj, spec
 
     def _responses(self, since: dt.datetime | None) -> Iterator[Made]:
@@ -315,9 +331,7 @@ class Maker:
             if getattr(spec, "type", "") == "branching":
                 yield from self._conversation(row, obj, spec, payload, context)
                 continue
-            result: dict[str, Any] = {
-                "response": json.dumps(payload, sort_keys=True, separators=(",", ":"))[:4000]
-            }
+            result: dict[str, Any] = {"response": _response(spec, payload)}
             if row.correct is not None:
                 result["success"] = bool(row.correct)
             yield self._statement(

@@ -117,17 +117,12 @@ def test_a_learner_takes_her_work_away_and_deletes_it(
     assert ("Quote", WORDS) in paragraphs[heading:]
     name, data = _download(page, "Download as Markdown")
     text = data.decode()
-    assert (
-        name.endswith(".md")
-        and "#### Reflection: Your reactions" in text
-        and WORDS.replace(",", ",") in text
-    )
+    assert name.endswith(".md") and "#### Reflection: Your reactions" in text and WORDS in text
     name, data = _download(page, "Download all my data (JSON)")
     record = json.loads(data)
     assert record["learner"]["display_name"] == "Ana Journal"
     assert record["drafts"][0]["text"] == WORDS
     assert record["responses"][0]["payload"] and record["progress"] and record["case_visits"]
-    learner_id = None
     store = open_store(url)
     (found,) = store.data.find_learners_named("Ana Journal")
     learner_id = found.id

@@ -47,7 +47,7 @@ def learner_with_everything(
     now = dt.datetime.now(dt.UTC)
     t0 = now - dt.timedelta(hours=3)
     store.data.add_visit(learner, case_id, now=t0)
-    store.add_response(learner, case_id, "who-decides", {"chosen": [1]}, correct=True)
+    store.add_response(learner, case_id, "who-decides", {"chosen": [0]}, correct=True)
     store.update_or_create_draft(learner, case_id, "own-reactions", REFLECTION)
     with store.engine.begin() as conn:  # written during the visit, and left alone since
         d = tables.drafts

@@ -68,6 +68,13 @@ def test_every_event_makes_its_statement(store: Store, catalogue: Catalogue) -> 
     assert launched["context"]["contextActivities"]["category"] == [
         {"id": "https://w3id.org/xapi/virtual-patient"}
     ]
+    answer = next(
+        m.statement for m in made if m.statement["object"]["id"].endswith("/activities/who-decides")
+    )
+    assert answer["result"] == {"response": "option-1", "success": True}  # {"chosen": [0]}
+    choices = answer["object"]["definition"]["choices"]
+    assert [c["id"] for c in choices] == ["option-1", "option-2"]
+    assert choices[0]["description"]["en-US"] == "Sam, her appointed health care agent."
     passed = by_verb["passed"]
     assert passed["result"]["score"] == {"raw": 2, "min": 0, "max": 2, "scaled": 1.0}
     assert passed["result"]["success"] is True
