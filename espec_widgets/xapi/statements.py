@@ -303,17 +303,18 @@ class Maker:
     def _interaction(self, case_id: str, activity_id: str) -> tuple[dict[str, Any], Any]:
         spec = self.catalogue.activity(case_id, activity_id)
         kind = getattr(spec, "type", "other")
+        definition: dict[str, Any] = {
+            "type": INTERACTION,
+            "name": _en(getattr(spec, "title", activity_id)),
+            "interactionType": INTERACTION_TYPES.get(kind, "other"),
+        }
         obj = {
             "objectType": "Activity",
             "id": f"{self.base}cases/{case_id}/activities/{activity_id}",
-            "definition": {
-                "type": INTERACTION,
-                "name": _en(getattr(spec, "title", activity_id)),
-                "interactionType": INTERACTION_TYPES.get(kind, "other"),
-            },
+            "definition": definition,
         }
         if kind == "multiple_choice":  # the options, so that a response names what was chosen
-            obj["definition"]["choices"] = [
+            definition["choices"] = [
                 {"id": f"option-{k + 1}", "description": _en(o.text)}
                 for k, o in enumerate(spec.options)
             ]
