@@ -72,7 +72,6 @@ INTERACTION_TYPES = {
     "reflection": "long-fill-in",
     "rewrite": "long-fill-in",
 }
-LEARNER_TEXT = {"reflection", "rewrite"}
 
 
 def _planned_duration_key() -> str:

@@ -7,8 +7,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,8 +18,7 @@ from playwright.sync_api import Page, expect
 
 from espec_widgets.store import open_store, tables
 
-from ..conftest import FIXTURES
-from .conftest import Served, serve_workbook, start_learner
+from .conftest import Served, build_workbook, serve_workbook, start_learner
 from .test_accessibility import _serious
 
 pytestmark = pytest.mark.browser
@@ -35,20 +32,11 @@ WORDS = (
 
 @pytest.fixture(scope="module")
 def journal_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Served, str]]:
-    import shutil
-
-    root = tmp_path_factory.mktemp("journal") / "workbook"
-    shutil.copytree(FIXTURES / "data", root / "data")
-    url = f"sqlite:///{root.parent / 'store.db'}"
-    env = {**os.environ, "ESPEC_DB_URL": url, "ESPEC_CACHE_DIR": str(root.parent / "cache")}
-    subprocess.run(
-        [sys.executable, "-m", "espec_widgets.cli", "--root", str(root), "build"],
-        cwd=root,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    with serve_workbook(root, root.parent / "serve.log", env=env) as served:
+    folder = tmp_path_factory.mktemp("journal")
+    url = f"sqlite:///{folder / 'store.db'}"
+    env = {**os.environ, "ESPEC_DB_URL": url, "ESPEC_CACHE_DIR": str(folder / "cache")}
+    root = build_workbook(folder / "workbook", env)
+    with serve_workbook(root, folder / "serve.log", env=env) as served:
         yield served, url
 
 
