@@ -6,6 +6,7 @@ import logging
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,11 @@ from espec_widgets.kernel_log import _ServerLog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PROJECT = Path(__file__).resolve().parents[1]
+
+
+def send(widget: Any, **content: Any) -> None:
+    """A custom message from the page, through the widget's own handler (as Voilà delivers it)."""
+    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}})
 
 
 @pytest.fixture

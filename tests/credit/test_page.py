@@ -22,12 +22,8 @@ from espec_widgets.credit.runtime import Credit, content_version, load_credit
 from espec_widgets.navigator import load_modules
 from espec_widgets.store import Learner, Store, open_store
 
+from ..conftest import send
 from .conftest import add_credit_files, ended_session
-
-
-def send(widget: Any, **content: Any) -> None:
-    """A custom message from the page, through the widget's own handler (as Voilà delivers it)."""
-    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}})
 
 
 @pytest.fixture

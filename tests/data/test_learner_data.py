@@ -21,12 +21,8 @@ from espec_widgets.navigator import load_modules
 from espec_widgets.store import Store, open_store, tables
 from espec_widgets.store.learner_data import learner_tables
 
-from ..conftest import PROJECT
+from ..conftest import PROJECT, send
 from .conftest import POST, REFLECTION, learner_with_everything
-
-
-def send(widget: Any, **content: Any) -> None:
-    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}})
 
 
 @pytest.fixture

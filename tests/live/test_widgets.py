@@ -14,10 +14,7 @@ from espec_widgets.live.console import TOO_MANY, WRONG_KEY, InstructorConsole
 from espec_widgets.live.learner import ANONYMOUS, YOU, LiveLearner
 from espec_widgets.store import Store, open_store
 
-
-def send(widget: Any, **content: Any) -> None:
-    """A custom message from the page, through the widget's own handler (as Voilà delivers it)."""
-    widget._handle_msg({"content": {"data": {"method": "custom", "content": content}}})
+from ..conftest import send
 
 
 def eventually(check: Callable[[], bool], timeout: float = 10.0) -> None:
